@@ -1,0 +1,24 @@
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'waiting_approval',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'timed_out',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled', 'timed_out'];
+
+/** Status of a micro agent or a step inside a run. */
+export const STEP_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+export const RUN_TRIGGERS = ['manual', 'schedule', 'webhook', 'delegate'] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
+
+export interface RunError {
+  type: string;
+  message: string;
+}

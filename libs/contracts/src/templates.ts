@@ -1,0 +1,98 @@
+import { isJsonObject, type JsonValue } from './json';
+
+/**
+ * Engine templates: `{{input…}}`, `{{agents.<key>.output…}}`, `{{steps.<id>.output…}}`.
+ * Any other `{{…}}` (Mustache sections, variables of a tool's own template) is left untouched.
+ */
+const ENGINE_TEMPLATE = /\{\{\s*((?:input|agents|steps)(?:\.[^{}\s]*)?)\s*\}\}/g;
+const WHOLE_ENGINE_TEMPLATE = /^\{\{\s*((?:input|agents|steps)(?:\.[^{}\s]*)?)\s*\}\}$/;
+
+export type TemplateReference =
+  | { root: 'input'; path: string[]; expression: string }
+  | { root: 'agents'; key: string; path: string[]; expression: string }
+  | { root: 'steps'; id: string; path: string[]; expression: string };
+
+export interface TemplateContext {
+  input: JsonValue;
+  agents: Record<string, { output: JsonValue }>;
+  steps: Record<string, { output: JsonValue }>;
+}
+
+export class TemplateError extends Error {
+  override readonly name = 'TemplateError';
+}
+
+export function parseTemplateExpression(expression: string): TemplateReference {
+  const segments = expression.split('.');
+  if (segments.some((segment) => segment === '')) {
+    throw new TemplateError(`{{${expression}}} has an empty path segment`);
+  }
+  const [root, ...rest] = segments;
+  if (root === 'input') return { root, path: rest, expression };
+  const [name, output, ...path] = rest;
+  if (name === undefined || output !== 'output') {
+    throw new TemplateError(`{{${expression}}} must have the form {{${root}.<${root === 'agents' ? 'key' : 'id'}>.output[.path]}}`);
+  }
+  return root === 'agents'
+    ? { root, key: name, path, expression }
+    : { root: 'steps', id: name, path, expression };
+}
+
+/** Every engine template reference in a value, in document order, with the JSON path it sits at. */
+export function listTemplateReferences(value: unknown, at = ''): Array<{ at: string; expression: string }> {
+  if (typeof value === 'string') {
+    return [...value.matchAll(ENGINE_TEMPLATE)].map((match) => ({ at, expression: match[1] }));
+  }
+  if (Array.isArray(value)) {
+    return value.flatMap((item, index) => listTemplateReferences(item, `${at}[${index}]`));
+  }
+  if (isJsonObject(value)) {
+    return Object.entries(value).flatMap(([key, item]) => listTemplateReferences(item, at ? `${at}.${key}` : key));
+  }
+  return [];
+}
+
+export function isWholeTemplate(value: string): boolean {
+  return WHOLE_ENGINE_TEMPLATE.test(value);
+}
+
+/** Replaces engine templates in strings, deep. A string that is one whole template takes the raw value. */
+export function resolveTemplates(value: JsonValue, context: TemplateContext): JsonValue {
+  if (typeof value === 'string') return resolveString(value, context);
+  if (Array.isArray(value)) return value.map((item) => resolveTemplates(item, context));
+  if (isJsonObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveTemplates(item, context)]));
+  }
+  return value;
+}
+
+function resolveString(text: string, context: TemplateContext): JsonValue {
+  const whole = WHOLE_ENGINE_TEMPLATE.exec(text);
+  if (whole) return lookup(parseTemplateExpression(whole[1]), context);
+  return text.replace(ENGINE_TEMPLATE, (_match, expression: string) => {
+    const resolved = lookup(parseTemplateExpression(expression), context);
+    return typeof resolved === 'string' ? resolved : JSON.stringify(resolved);
+  });
+}
+
+function lookup(reference: TemplateReference, context: TemplateContext): JsonValue {
+  const base = baseValue(reference, context);
+  const found = reference.path.reduce<JsonValue | undefined>((current, segment) => {
+    if (Array.isArray(current) && /^\d+$/.test(segment)) return current[Number(segment)];
+    if (isJsonObject(current) && Object.hasOwn(current, segment)) return current[segment];
+    return undefined;
+  }, base);
+  if (found === undefined) throw new TemplateError(`{{${reference.expression}}} has no value`);
+  return found;
+}
+
+function baseValue(reference: TemplateReference, context: TemplateContext): JsonValue | undefined {
+  switch (reference.root) {
+    case 'input':
+      return context.input;
+    case 'agents':
+      return context.agents[reference.key]?.output;
+    case 'steps':
+      return context.steps[reference.id]?.output;
+  }
+}

@@ -1,0 +1,80 @@
+export const TOOL_NAMES = ['http.request', 'text.render'] as const;
+export type ToolName = (typeof TOOL_NAMES)[number];
+
+export function isToolName(name: string): name is ToolName {
+  return (TOOL_NAMES as readonly string[]).includes(name);
+}
+
+/** A JSON Schema (draft 2020-12 subset) describing a tool's arguments. */
+export type JsonSchema = { [keyword: string]: unknown };
+
+export interface ToolDescriptor {
+  name: ToolName;
+  description: string;
+  /** Whether calling the tool can change something outside FlowMate. */
+  sideEffects: boolean;
+  argsSchema: JsonSchema;
+}
+
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export interface HttpRequestArgs {
+  method: HttpMethod;
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  timeoutMs?: number;
+}
+
+export interface HttpRequestResult {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export interface TextRenderArgs {
+  template: string;
+  data?: unknown;
+}
+
+export interface TextRenderResult {
+  text: string;
+}
+
+export const TOOLS: Record<ToolName, ToolDescriptor> = {
+  'http.request': {
+    name: 'http.request',
+    description:
+      'Send an HTTP request and return {status, headers, body}; JSON bodies are parsed. ' +
+      'Private, loopback, link-local and metadata addresses are refused unless allow-listed.',
+    sideEffects: true,
+    argsSchema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['method', 'url'],
+      properties: {
+        method: { type: 'string', enum: [...HTTP_METHODS] },
+        url: { type: 'string', minLength: 1, maxLength: 2048 },
+        headers: { type: 'object', additionalProperties: { type: 'string' } },
+        body: {},
+        timeoutMs: { type: 'integer', minimum: 100, maximum: 60_000 },
+      },
+    },
+  },
+  'text.render': {
+    name: 'text.render',
+    description:
+      'Render a logic-less Mustache template with data and return {text}; sections ({{#items}}…{{/items}}) iterate lists.',
+    sideEffects: false,
+    argsSchema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['template'],
+      properties: {
+        template: { type: 'string', maxLength: 100_000 },
+        data: {},
+      },
+    },
+  },
+};

@@ -1,0 +1,106 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { DEFINITION_LIMITS as L, type AgentDefinition, type AgentLimits, type MicroAgentDefinition, type ToolStep } from '../agent-definition';
+import type { JsonObject } from '../json';
+import type { ToolName } from '../tools';
+
+export class ToolStepDto implements ToolStep {
+  @Matches(L.stepIdPattern, { message: `must match ${L.stepIdPattern.source}` })
+  id!: string;
+
+  @IsString()
+  tool!: ToolName;
+
+  @IsObject()
+  args!: JsonObject;
+}
+
+export class MicroAgentDto implements MicroAgentDefinition {
+  @Matches(L.keyPattern, { message: `must match ${L.keyPattern.source}` })
+  key!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(L.descriptionLength)
+  description?: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(L.microAgents)
+  @IsString({ each: true })
+  dependsOn?: string[];
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsString({ each: true })
+  tools!: ToolName[];
+
+  @IsArray({ message: 'must be a list of tool calls (the LLM mode without steps is not available yet)' })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(L.stepsPerMicroAgent)
+  @ValidateNested({ each: true })
+  @Type(() => ToolStepDto)
+  steps!: ToolStepDto[];
+}
+
+export class AgentLimitsDto implements AgentLimits {
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(L.maxToolCalls)
+  maxToolCalls?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(L.timeoutSeconds)
+  timeoutSeconds?: number;
+}
+
+export class AgentDefinitionDto implements AgentDefinition {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(L.nameLength)
+  name!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(L.descriptionLength)
+  description?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(L.instructionsLength)
+  instructions?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  model?: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(L.microAgents)
+  @ValidateNested({ each: true })
+  @Type(() => MicroAgentDto)
+  microAgents!: MicroAgentDto[];
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AgentLimitsDto)
+  limits?: AgentLimitsDto;
+}

@@ -1,0 +1,4 @@
+export * from './agent-definition.dto';
+export * from './tool-args.validator';
+export * from './validate-agent-definition';
+export * from './validation-problem';

@@ -1,0 +1,61 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { TOOLS, type JsonSchema, type ToolName } from '../tools';
+import { joinPath, type ValidationProblem } from './validation-problem';
+
+const WHOLE_TEMPLATE_SCHEMA = { type: 'string', pattern: '^\\{\\{\\s*(input|agents|steps)(\\.[^{}\\s]*)?\\s*\\}\\}$' };
+const TEMPLATE_BRANCH = /^#\/properties\/[^/]+\/anyOf\/1\//;
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+
+/** Arguments as written in a definition: any top-level argument may be one whole template, typed at run time. */
+const definitionValidators = new Map<ToolName, ValidateFunction>();
+/** Arguments after template resolution, just before the tool runs. */
+const resolvedValidators = new Map<ToolName, ValidateFunction>();
+
+export function checkDefinitionArgs(tool: ToolName, args: unknown, path: string): ValidationProblem[] {
+  const validate = cached(definitionValidators, tool, () => ajv.compile(allowWholeTemplates(TOOLS[tool].argsSchema)));
+  return validate(args) ? [] : toProblems(validate.errors ?? [], path);
+}
+
+export function checkResolvedArgs(tool: ToolName, args: unknown): ValidationProblem[] {
+  const validate = cached(resolvedValidators, tool, () => ajv.compile(TOOLS[tool].argsSchema));
+  return validate(args) ? [] : toProblems(validate.errors ?? [], 'args');
+}
+
+function cached(cache: Map<ToolName, ValidateFunction>, tool: ToolName, compile: () => ValidateFunction): ValidateFunction {
+  const existing = cache.get(tool);
+  if (existing) return existing;
+  const created = compile();
+  cache.set(tool, created);
+  return created;
+}
+
+function allowWholeTemplates(schema: JsonSchema): JsonSchema {
+  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  return {
+    ...schema,
+    properties: Object.fromEntries(
+      Object.entries(properties).map(([name, property]) => [name, { anyOf: [property, WHOLE_TEMPLATE_SCHEMA] }]),
+    ),
+  };
+}
+
+function toProblems(errors: readonly ErrorObject[], path: string): ValidationProblem[] {
+  return errors
+    .filter((error) => error.keyword !== 'anyOf' && !TEMPLATE_BRANCH.test(error.schemaPath))
+    .map((error) => ({ path: instancePath(path, error), message: describe(error) }));
+}
+
+function instancePath(base: string, error: ErrorObject): string {
+  const segments = error.instancePath.split('/').filter(Boolean);
+  if (error.keyword === 'additionalProperties') segments.push(String(error.params.additionalProperty));
+  if (error.keyword === 'required') segments.push(String(error.params.missingProperty));
+  return segments.reduce((at, segment) => joinPath(at, segment), base);
+}
+
+function describe(error: ErrorObject): string {
+  if (error.keyword === 'additionalProperties') return 'is not an argument of this tool';
+  if (error.keyword === 'required') return 'is required';
+  if (error.keyword === 'enum') return `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
+  return error.message ?? 'is invalid';
+}

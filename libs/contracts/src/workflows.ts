@@ -1,0 +1,87 @@
+import { defineSearchAttributeKey, SearchAttributeType, type ActivityOptions } from '@temporalio/common';
+import { defineQuery } from '@temporalio/workflow';
+import type { AgentDefinition, MicroAgentDefinition } from './agent-definition';
+import type { RunTrigger, StepStatus } from './run-status';
+
+export const DEFAULT_TASK_QUEUE = 'flowmate';
+export const DEFAULT_RUN_TIMEOUT_SECONDS = 3600;
+
+export const WORKFLOW_NAMES = {
+  mainAgent: 'mainAgentWorkflow',
+  microAgent: 'microAgentWorkflow',
+} as const;
+
+export const runWorkflowId = (runId: string): string => `run-${runId}`;
+export const microAgentWorkflowId = (runId: string, key: string): string => `run-${runId}/${key}`;
+
+export const SEARCH_ATTRIBUTES = {
+  userId: defineSearchAttributeKey('FlowMateUserId', SearchAttributeType.KEYWORD),
+  agentId: defineSearchAttributeKey('FlowMateAgentId', SearchAttributeType.KEYWORD),
+  trigger: defineSearchAttributeKey('FlowMateTrigger', SearchAttributeType.KEYWORD),
+} as const;
+
+export interface MainAgentInput {
+  runId: string;
+  userId: string;
+  agentId: string;
+  agentVersion: number;
+  trigger: RunTrigger;
+  definition: AgentDefinition;
+}
+
+export interface MainAgentResult {
+  runId: string;
+  microAgents: Record<string, StepStatus>;
+}
+
+export interface MicroAgentInput {
+  runId: string;
+  microAgent: MicroAgentDefinition;
+}
+
+/** Small on purpose: outputs live in Postgres, never in workflow history. */
+export interface MicroAgentResult {
+  key: string;
+  stepsRun: number;
+}
+
+export interface RunProgress {
+  microAgents: Record<string, StepStatus>;
+}
+
+export const progressQuery = defineQuery<RunProgress>('progress');
+
+/** Failure types a workflow or activity raises; the API maps them to run errors. */
+export const FAILURE_TYPES = {
+  microAgentFailed: 'MicroAgentFailed',
+  runFailed: 'RunFailed',
+  template: 'TemplateError',
+  invalidToolArguments: 'InvalidToolArguments',
+  addressNotAllowed: 'AddressNotAllowed',
+  httpClientError: 'HttpClientError',
+  httpServerError: 'HttpServerError',
+  rateLimited: 'RateLimited',
+  network: 'NetworkError',
+  timeout: 'Timeout',
+} as const;
+
+export const TOOL_ACTIVITY_OPTIONS = {
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 5,
+  },
+} satisfies ActivityOptions;
+
+export const RUN_HISTORY_ACTIVITY_OPTIONS = {
+  startToCloseTimeout: '15 seconds',
+  retry: {
+    initialInterval: '200 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 seconds',
+    maximumAttempts: 20,
+  },
+} satisfies ActivityOptions;
