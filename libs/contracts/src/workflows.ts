@@ -53,8 +53,6 @@ export const progressQuery = defineQuery<RunProgress>('progress');
 
 /** Failure types a workflow or activity raises; the API maps them to run errors. */
 export const FAILURE_TYPES = {
-  microAgentFailed: 'MicroAgentFailed',
-  runFailed: 'RunFailed',
   template: 'TemplateError',
   invalidToolArguments: 'InvalidToolArguments',
   addressNotAllowed: 'AddressNotAllowed',

@@ -1,0 +1,3 @@
+export * from './run-history.activities';
+export * from './tool.activities';
+export * from './tools';

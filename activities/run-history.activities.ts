@@ -1,0 +1,43 @@
+import type { RunError, RunStatus, StepStatus, ToolName } from '@flowmate/contracts';
+import type { RunHistoryRepository } from '@flowmate/db';
+
+export interface RunHistoryDependencies {
+  history: RunHistoryRepository;
+}
+
+export interface MicroAgentStart {
+  runId: string;
+  key: string;
+  workflowId: string;
+  steps: Array<{ id: string; position: number; tool: ToolName }>;
+}
+
+export interface MicroAgentFinish {
+  runId: string;
+  key: string;
+  status: StepStatus;
+  error: RunError | null;
+  /** The step whose output becomes the micro agent's output. */
+  lastStepId?: string;
+}
+
+/** Status transitions of runs and micro agents, written to Postgres as idempotent upserts. */
+export const createRunHistoryActivities = ({ history }: RunHistoryDependencies) => ({
+  async markRunStarted({ runId, microAgentKeys }: { runId: string; microAgentKeys: string[] }): Promise<void> {
+    await history.markRunStarted(runId, microAgentKeys);
+  },
+
+  async markRunFinished({ runId, status, error }: { runId: string; status: RunStatus; error: RunError | null }): Promise<void> {
+    await history.markRunFinished(runId, status, error);
+  },
+
+  async markMicroAgentStarted({ runId, key, workflowId, steps }: MicroAgentStart): Promise<void> {
+    await history.markMicroAgentStarted(runId, key, workflowId, steps.map(({ id, position, tool }) => ({ stepId: id, position, tool })));
+  },
+
+  async markMicroAgentFinished({ runId, key, status, error, lastStepId }: MicroAgentFinish): Promise<void> {
+    await history.markMicroAgentFinished(runId, key, status, error, lastStepId);
+  },
+});
+
+export type RunHistoryActivities = ReturnType<typeof createRunHistoryActivities>;

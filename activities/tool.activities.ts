@@ -1,0 +1,106 @@
+import {
+  FAILURE_TYPES,
+  listTemplateReferences,
+  parseTemplateExpression,
+  resolveTemplates,
+  TemplateError,
+  type JsonObject,
+  type JsonValue,
+  type ToolName,
+} from '@flowmate/contracts';
+import { checkResolvedArgs } from '@flowmate/contracts/validation';
+import { toolStepKey, type RunHistoryRepository, type TemplateNeeds } from '@flowmate/db';
+import { classifyError } from '@flowmate/integrations';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ToolExecutor } from './tools/tool-executor';
+
+export interface ToolDependencies {
+  history: RunHistoryRepository;
+  tools: Record<ToolName, ToolExecutor>;
+}
+
+export interface ToolStepRequest {
+  runId: string;
+  microAgentKey: string;
+  stepId: string;
+  position: number;
+  tool: ToolName;
+  /** As written in the definition; templates are resolved here, from Postgres, so outputs stay out of history. */
+  args: JsonObject;
+}
+
+export interface ToolStepOutcome {
+  stepKey: string;
+  outputBytes: number;
+}
+
+const HEARTBEAT_INTERVAL_MS = 5_000;
+
+export const createToolActivities = ({ history, tools }: ToolDependencies) => ({
+  /** One tool call: records its own start and result, so a step costs one activity. */
+  async runToolStep(request: ToolStepRequest): Promise<ToolStepOutcome> {
+    const context = Context.current();
+    const { info, cancellationSignal } = context;
+    const step = { runId: request.runId, microAgentKey: request.microAgentKey, stepId: request.stepId, position: request.position, tool: request.tool };
+    const stepKey = toolStepKey(request.microAgentKey, request.stepId);
+    await history.markStepRunning(step, info.attempt);
+    let resolvedArgs: JsonObject | undefined;
+    try {
+      resolvedArgs = await resolveArgs(history, request);
+      const output = await withHeartbeats(context, () =>
+        tools[request.tool](resolvedArgs as JsonObject, { signal: cancellationSignal, idempotencyKey: `${request.runId}:${stepKey}` }),
+      );
+      await history.markStepSucceeded(step, info.attempt, resolvedArgs, output);
+      return { stepKey, outputBytes: Buffer.byteLength(JSON.stringify(output)) };
+    } catch (error) {
+      const failure = classifyError(error);
+      await history.markStepFailed(step, info.attempt, { type: failure.type ?? 'Error', message: failure.message }, resolvedArgs);
+      throw failure;
+    }
+  },
+});
+
+export type ToolActivities = ReturnType<typeof createToolActivities>;
+
+async function resolveArgs(history: RunHistoryRepository, request: ToolStepRequest): Promise<JsonObject> {
+  let resolved: JsonValue;
+  try {
+    const context = await history.loadTemplateContext(request.runId, request.microAgentKey, templateNeeds(request.args));
+    resolved = resolveTemplates(request.args, context);
+  } catch (error) {
+    if (error instanceof TemplateError) {
+      throw ApplicationFailure.create({ type: FAILURE_TYPES.template, message: error.message, nonRetryable: true });
+    }
+    throw error;
+  }
+  const problems = checkResolvedArgs(request.tool, resolved);
+  if (problems.length > 0) {
+    throw ApplicationFailure.create({
+      type: FAILURE_TYPES.invalidToolArguments,
+      message: `${request.tool} arguments after templates: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+      nonRetryable: true,
+    });
+  }
+  return resolved as JsonObject;
+}
+
+function templateNeeds(args: JsonObject): TemplateNeeds {
+  const needs: TemplateNeeds = { agentKeys: [], stepIds: [] };
+  for (const { expression } of listTemplateReferences(args)) {
+    const reference = parseTemplateExpression(expression);
+    if (reference.root === 'agents') needs.agentKeys.push(reference.key);
+    if (reference.root === 'steps') needs.stepIds.push(reference.id);
+  }
+  return needs;
+}
+
+/** Heartbeats while a call runs, so a cancelled run reaches it through the cancellation signal. */
+async function withHeartbeats<T>(context: Context, call: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
+  try {
+    return await call();
+  } finally {
+    clearInterval(timer);
+  }
+}

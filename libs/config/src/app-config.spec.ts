@@ -1,0 +1,44 @@
+import { ConfigError, loadConfig } from './app-config';
+
+const valid = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/flowmate',
+  JWT_SECRET: 'x'.repeat(32),
+};
+
+describe(loadConfig.name, () => {
+  it('fills defaults and types numbers', () => {
+    const sut = loadConfig('api', { ...valid, PORT: '4000' });
+    expect(sut.api.port).toBe(4000);
+    expect(sut.temporal).toEqual({
+      address: '127.0.0.1:7233',
+      namespace: 'default',
+      taskQueue: 'flowmate',
+      uiUrl: 'http://127.0.0.1:8233',
+    });
+    expect(sut.api.magicLinkInResponse).toBe(true);
+  });
+
+  it.each([
+    ['DATABASE_URL', { ...valid, DATABASE_URL: 'mysql://x' }],
+    ['DATABASE_URL', { JWT_SECRET: valid.JWT_SECRET }],
+    ['JWT_SECRET', { ...valid, JWT_SECRET: 'short' }],
+    ['PORT', { ...valid, PORT: 'eighty' }],
+    ['TEMPORAL_ADDRESS', { ...valid, TEMPORAL_ADDRESS: 'no-port' }],
+    ['NODE_ENV', { ...valid, NODE_ENV: 'staging' }],
+  ])('names %s when it is bad or missing', (variable, env) => {
+    expect(() => loadConfig('api', env)).toThrow(new RegExp(variable));
+  });
+
+  it('lists every bad variable at once', () => {
+    expect(() => loadConfig('api', { PORT: '0' })).toThrow(/DATABASE_URL[\s\S]*JWT_SECRET|JWT_SECRET[\s\S]*DATABASE_URL/);
+  });
+
+  it('does not ask the worker for API secrets', () => {
+    expect(loadConfig('worker', { DATABASE_URL: valid.DATABASE_URL }).database.url).toBe(valid.DATABASE_URL);
+  });
+
+  it('refuses to hand out magic links in responses in production', () => {
+    expect(() => loadConfig('api', { ...valid, NODE_ENV: 'production', AUTH_MAGIC_LINK_DELIVERY: 'response' })).toThrow(ConfigError);
+    expect(loadConfig('api', { ...valid, NODE_ENV: 'production' }).api.magicLinkInResponse).toBe(false);
+  });
+});

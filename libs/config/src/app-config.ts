@@ -1,0 +1,62 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { Environment, type ProcessRole } from './environment';
+
+export interface AppConfig {
+  env: 'development' | 'test' | 'production';
+  logLevel: string;
+  database: { url: string };
+  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
+  tools: { httpAllowedHosts: string };
+  worker: { workflowBundlePath?: string };
+  api: {
+    port: number;
+    jwt: { secret: string; issuer: string; audience: string; accessTtlSeconds: number };
+    refreshTokenTtlSeconds: number;
+    magicLinkTtlSeconds: number;
+    /** Hands the magic-link token back in the response body; development only. */
+    magicLinkInResponse: boolean;
+  };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Validates the environment once; every bad or missing variable is named in one error. */
+export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const env = plainToInstance(Environment, withoutEmptyValues(source), { exposeDefaultValues: true });
+  const problems = validateSync(env, { groups: [role], always: true }).flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((message) => (message.startsWith(error.property) ? message : `${error.property}: ${message}`)),
+  );
+  const delivery = env.AUTH_MAGIC_LINK_DELIVERY ?? (env.NODE_ENV === 'production' ? undefined : 'response');
+  if (env.NODE_ENV === 'production' && delivery === 'response') {
+    problems.push('AUTH_MAGIC_LINK_DELIVERY=response hands sign-in tokens to anyone who asks; it is refused when NODE_ENV=production');
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
+
+  return {
+    env: env.NODE_ENV as AppConfig['env'],
+    logLevel: env.LOG_LEVEL,
+    database: { url: env.DATABASE_URL },
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      uiUrl: env.TEMPORAL_UI_URL.replace(/\/$/, ''),
+    },
+    tools: { httpAllowedHosts: env.HTTP_TOOL_ALLOWED_HOSTS },
+    worker: { workflowBundlePath: env.WORKFLOW_BUNDLE_PATH },
+    api: {
+      port: env.PORT,
+      jwt: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS },
+      refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
+      magicLinkTtlSeconds: env.MAGIC_LINK_TTL_SECONDS,
+      magicLinkInResponse: delivery === 'response',
+    },
+  };
+}
+
+function withoutEmptyValues(source: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
+}

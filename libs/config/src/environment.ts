@@ -1,0 +1,75 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+
+/** Which process validates: the API needs auth settings the worker never reads. */
+export type ProcessRole = 'api' | 'worker';
+
+const toInt = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
+
+/** The environment variables FlowMate reads, validated once at boot. */
+export class Environment {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV = 'development';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL!: string;
+
+  @Matches(/^[^\s:]+:\d+$/, { message: 'TEMPORAL_ADDRESS must be host:port' })
+  TEMPORAL_ADDRESS = '127.0.0.1:7233';
+
+  @IsString()
+  TEMPORAL_NAMESPACE = 'default';
+
+  @IsString()
+  TEMPORAL_TASK_QUEUE = 'flowmate';
+
+  @IsUrl({ require_tld: false, require_protocol: true })
+  TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
+
+  @IsString()
+  HTTP_TOOL_ALLOWED_HOSTS = '';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65_535)
+  PORT = 3000;
+
+  @IsString({ groups: ['api'] })
+  @MinLength(32, { groups: ['api'], message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET!: string;
+
+  @IsString()
+  JWT_ISSUER = 'flowmate';
+
+  @IsString()
+  JWT_AUDIENCE = 'flowmate-api';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  JWT_ACCESS_TTL_SECONDS = 900;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(300)
+  REFRESH_TOKEN_TTL_SECONDS = 30 * 86_400;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  MAGIC_LINK_TTL_SECONDS = 900;
+
+  @IsOptional()
+  @IsIn(['response'], { message: 'AUTH_MAGIC_LINK_DELIVERY must be "response" (e-mail delivery is not built yet)' })
+  AUTH_MAGIC_LINK_DELIVERY?: 'response';
+
+  @IsOptional()
+  @IsString()
+  WORKFLOW_BUNDLE_PATH?: string;
+}

@@ -1,0 +1,52 @@
+import type { JsonValue, RunError, RunStatus, RunTrigger } from '@flowmate/contracts';
+import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { RunStepEntity } from './run-step.entity';
+
+@Entity('agent_runs')
+export class AgentRunEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column('uuid', { name: 'user_id' })
+  userId!: string;
+
+  /** Null once the agent is deleted; the run history stays. */
+  @Column('uuid', { name: 'agent_id', nullable: true })
+  agentId!: string | null;
+
+  @Column('int', { name: 'agent_version' })
+  agentVersion!: number;
+
+  @Column('text')
+  trigger!: RunTrigger;
+
+  @Column('text')
+  status!: RunStatus;
+
+  @Column('jsonb', { default: {} })
+  input!: JsonValue;
+
+  @Column('jsonb', { nullable: true })
+  output!: JsonValue | null;
+
+  @Column('jsonb', { nullable: true })
+  error!: RunError | null;
+
+  @Column('text', { name: 'workflow_id' })
+  workflowId!: string;
+
+  @Column('text', { name: 'idempotency_key', nullable: true })
+  idempotencyKey!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column('timestamptz', { name: 'started_at', nullable: true })
+  startedAt!: Date | null;
+
+  @Column('timestamptz', { name: 'finished_at', nullable: true })
+  finishedAt!: Date | null;
+
+  @OneToMany(() => RunStepEntity, (step) => step.run)
+  steps?: RunStepEntity[];
+}

@@ -1,0 +1,11 @@
+import { AgentRunEntity } from './agent-run.entity';
+import { AgentEntity } from './agent.entity';
+import { MagicLinkEntity } from './magic-link.entity';
+import { RefreshTokenEntity } from './refresh-token.entity';
+import { RunStepEntity } from './run-step.entity';
+import { UserEntity } from './user.entity';
+
+export { AgentEntity, AgentRunEntity, MagicLinkEntity, RefreshTokenEntity, RunStepEntity, UserEntity };
+export type { RunStepKind } from './run-step.entity';
+
+export const ENTITIES = [UserEntity, MagicLinkEntity, RefreshTokenEntity, AgentEntity, AgentRunEntity, RunStepEntity];

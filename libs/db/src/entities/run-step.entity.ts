@@ -1,0 +1,60 @@
+import type { JsonValue, RunError, StepStatus, ToolName } from '@flowmate/contracts';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { AgentRunEntity } from './agent-run.entity';
+
+/** `micro_agent` rows track a child workflow; `tool` rows one tool call inside it. */
+export type RunStepKind = 'micro_agent' | 'tool';
+
+@Entity('run_steps')
+export class RunStepEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column('uuid', { name: 'run_id' })
+  runId!: string;
+
+  /** `<microAgentKey>` for a micro agent, `<microAgentKey>/<stepId>` for a tool call; unique per run. */
+  @Column('text', { name: 'step_key' })
+  stepKey!: string;
+
+  @Column('text', { name: 'micro_agent_key' })
+  microAgentKey!: string;
+
+  @Column('text')
+  kind!: RunStepKind;
+
+  /** Order of the step inside its micro agent, or of the micro agent inside the definition. */
+  @Column('int')
+  position!: number;
+
+  @Column('text', { nullable: true })
+  tool!: ToolName | null;
+
+  @Column('text')
+  status!: StepStatus;
+
+  @Column('int', { default: 0 })
+  attempts!: number;
+
+  @Column('jsonb', { nullable: true })
+  input!: JsonValue | null;
+
+  @Column('jsonb', { nullable: true })
+  output!: JsonValue | null;
+
+  @Column('jsonb', { nullable: true })
+  error!: RunError | null;
+
+  @Column('text', { name: 'workflow_id', nullable: true })
+  workflowId!: string | null;
+
+  @Column('timestamptz', { name: 'started_at', nullable: true })
+  startedAt!: Date | null;
+
+  @Column('timestamptz', { name: 'finished_at', nullable: true })
+  finishedAt!: Date | null;
+
+  @ManyToOne('AgentRunEntity', 'steps', { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'run_id' })
+  run?: AgentRunEntity;
+}

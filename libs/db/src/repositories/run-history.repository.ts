@@ -1,0 +1,160 @@
+import type { JsonValue, RunError, RunStatus, StepStatus, TemplateContext, ToolName } from '@flowmate/contracts';
+import type { DataSource } from 'typeorm';
+
+export interface ToolStepRef {
+  runId: string;
+  microAgentKey: string;
+  stepId: string;
+  position: number;
+  tool: ToolName;
+}
+
+export interface TemplateNeeds {
+  agentKeys: string[];
+  stepIds: string[];
+}
+
+export const toolStepKey = (microAgentKey: string, stepId: string): string => `${microAgentKey}/${stepId}`;
+
+/**
+ * What the worker writes while a run executes. Every write is an idempotent upsert keyed by
+ * (run_id, step_key), so a retried activity never adds a row.
+ */
+export class RunHistoryRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async markRunStarted(runId: string, microAgentKeys: readonly string[]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `UPDATE agent_runs SET status = 'running', started_at = COALESCE(started_at, now())
+          WHERE id = $1 AND status IN ('queued', 'running')`,
+        [runId],
+      );
+      await tx.query(
+        `INSERT INTO run_steps (run_id, step_key, micro_agent_key, kind, position, status)
+         SELECT $1, key, key, 'micro_agent', position - 1, 'pending'
+           FROM unnest($2::text[]) WITH ORDINALITY AS agent(key, position)
+         ON CONFLICT (run_id, step_key) DO NOTHING`,
+        [runId, microAgentKeys],
+      );
+    });
+  }
+
+  /** Closes the run; on success its output is every micro agent's output by key. */
+  async markRunFinished(runId: string, status: RunStatus, error: RunError | null): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `UPDATE run_steps SET status = 'skipped' WHERE run_id = $1 AND status = 'pending'`,
+        [runId],
+      );
+      await tx.query(
+        `UPDATE agent_runs SET status = $2, error = $3, finished_at = COALESCE(finished_at, now()),
+                output = CASE WHEN $2 = 'succeeded' THEN (
+                  SELECT COALESCE(jsonb_object_agg(step_key, output), '{}'::jsonb)
+                    FROM run_steps WHERE run_id = $1 AND kind = 'micro_agent') ELSE output END
+          WHERE id = $1`,
+        [runId, status, error],
+      );
+    });
+  }
+
+  async markMicroAgentStarted(runId: string, key: string, workflowId: string, steps: readonly Omit<ToolStepRef, 'runId' | 'microAgentKey'>[]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `UPDATE run_steps SET status = 'running', workflow_id = $3, started_at = COALESCE(started_at, now())
+          WHERE run_id = $1 AND step_key = $2 AND kind = 'micro_agent'`,
+        [runId, key, workflowId],
+      );
+      await tx.query(
+        `INSERT INTO run_steps (run_id, step_key, micro_agent_key, kind, position, tool, status)
+         SELECT $1, $2 || '/' || step.id, $2, 'tool', step.position, step.tool, 'pending'
+           FROM jsonb_to_recordset($3::jsonb) AS step(id text, position int, tool text)
+         ON CONFLICT (run_id, step_key) DO NOTHING`,
+        [runId, key, JSON.stringify(steps)],
+      );
+    });
+  }
+
+  /** A succeeded micro agent's output is its last step's output. */
+  async markMicroAgentFinished(runId: string, key: string, status: StepStatus, error: RunError | null, lastStepId?: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `UPDATE run_steps SET status = 'skipped' WHERE run_id = $1 AND micro_agent_key = $2 AND kind = 'tool' AND status = 'pending'`,
+        [runId, key],
+      );
+      await tx.query(
+        `UPDATE run_steps SET status = $3, error = $4, finished_at = now(),
+                output = (SELECT output FROM run_steps WHERE run_id = $1 AND step_key = $5)
+          WHERE run_id = $1 AND step_key = $2 AND kind = 'micro_agent'`,
+        [runId, key, status, error, lastStepId ? toolStepKey(key, lastStepId) : null],
+      );
+    });
+  }
+
+  async markStepRunning(step: ToolStepRef, attempt: number): Promise<void> {
+    await this.upsertStep(step, { status: 'running', attempts: attempt, error: null, finished: false });
+  }
+
+  async markStepSucceeded(step: ToolStepRef, attempt: number, input: JsonValue, output: JsonValue): Promise<void> {
+    await this.upsertStep(step, { status: 'succeeded', attempts: attempt, input, output, error: null, finished: true });
+  }
+
+  async markStepFailed(step: ToolStepRef, attempt: number, error: RunError, input?: JsonValue): Promise<void> {
+    await this.upsertStep(step, { status: 'failed', attempts: attempt, input, error, finished: true });
+  }
+
+  /** Loads only what a step's templates read: the run input and the named outputs. */
+  async loadTemplateContext(runId: string, microAgentKey: string, needs: TemplateNeeds): Promise<TemplateContext> {
+    const [run] = (await this.db.query(`SELECT input FROM agent_runs WHERE id = $1`, [runId])) as Array<{ input: JsonValue }>;
+    if (!run) throw new Error(`run ${runId} does not exist`);
+    const stepKeys = [...needs.agentKeys, ...needs.stepIds.map((id) => toolStepKey(microAgentKey, id))];
+    const rows = stepKeys.length
+      ? ((await this.db.query(
+          `SELECT step_key, kind, output FROM run_steps WHERE run_id = $1 AND step_key = ANY($2::text[]) AND status = 'succeeded'`,
+          [runId, stepKeys],
+        )) as Array<{ step_key: string; kind: string; output: JsonValue }>)
+      : [];
+    const context: TemplateContext = { input: run.input, agents: {}, steps: {} };
+    for (const row of rows) {
+      if (row.kind === 'micro_agent') context.agents[row.step_key] = { output: row.output };
+      else context.steps[row.step_key.slice(microAgentKey.length + 1)] = { output: row.output };
+    }
+    return context;
+  }
+
+  private async upsertStep(
+    step: ToolStepRef,
+    change: { status: StepStatus; attempts: number; input?: JsonValue; output?: JsonValue; error: RunError | null; finished: boolean },
+  ): Promise<void> {
+    await this.db.query(
+      `INSERT INTO run_steps (run_id, step_key, micro_agent_key, kind, position, tool, status, attempts, input, output, error, started_at, finished_at)
+       VALUES ($1, $2, $3, 'tool', $4, $5, $6, $7, $8, $9, $10, now(), CASE WHEN $11 THEN now() END)
+       ON CONFLICT (run_id, step_key) DO UPDATE SET
+         status = EXCLUDED.status,
+         attempts = GREATEST(run_steps.attempts, EXCLUDED.attempts),
+         input = COALESCE(EXCLUDED.input, run_steps.input),
+         output = EXCLUDED.output,
+         error = EXCLUDED.error,
+         started_at = COALESCE(run_steps.started_at, EXCLUDED.started_at),
+         finished_at = EXCLUDED.finished_at`,
+      [
+        step.runId,
+        toolStepKey(step.microAgentKey, step.stepId),
+        step.microAgentKey,
+        step.position,
+        step.tool,
+        change.status,
+        change.attempts,
+        toJsonb(change.input),
+        toJsonb(change.output),
+        change.error,
+        change.finished,
+      ],
+    );
+  }
+}
+
+/** node-postgres sends JS strings as text; jsonb needs them JSON-encoded. */
+function toJsonb(value: JsonValue | undefined): string | null {
+  return value === undefined ? null : JSON.stringify(value);
+}

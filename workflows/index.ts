@@ -1,0 +1,2 @@
+export { mainAgentWorkflow } from './main-agent.workflow';
+export { microAgentWorkflow } from './micro-agent.workflow';

@@ -1,0 +1,128 @@
+import {
+  runWorkflowId,
+  type AgentDefinition,
+  type MicroAgentDefinition,
+  type RunError,
+  type RunStatus,
+} from '@flowmate/contracts';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { Runtime, Worker, DefaultLogger } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RunHistoryActivities } from '../activities/run-history.activities';
+import type { ToolActivities, ToolStepRequest } from '../activities/tool.activities';
+import { connectTemporal, workflowBundle } from '../test/support/temporal';
+import { mainAgentWorkflow } from './main-agent.workflow';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+const microAgent = (key: string, dependsOn: string[] = []): MicroAgentDefinition => ({
+  key,
+  dependsOn,
+  tools: ['text.render'],
+  steps: [{ id: 'render', tool: 'text.render', args: { template: key } }],
+});
+
+const definition = (overrides: Partial<AgentDefinition> = {}): AgentDefinition => ({
+  name: 'test agent',
+  microAgents: [microAgent('a'), microAgent('b'), microAgent('c', ['a', 'b'])],
+  ...overrides,
+});
+
+interface Recorder {
+  toolCalls: Array<{ key: string; startedAt: number; endedAt: number }>;
+  startedMicroAgents: string[];
+  finished: Array<{ status: RunStatus; error: RunError | null }>;
+}
+
+/** Typed fakes with the factories' types: the workflow cannot tell them from the real activities. */
+function fakeActivities(runTool: (request: ToolStepRequest) => Promise<void>): { activities: RunHistoryActivities & ToolActivities; recorder: Recorder } {
+  const recorder: Recorder = { toolCalls: [], startedMicroAgents: [], finished: [] };
+  const activities: RunHistoryActivities & ToolActivities = {
+    async markRunStarted() {},
+    async markRunFinished({ status, error }) {
+      recorder.finished.push({ status, error });
+    },
+    async markMicroAgentStarted({ key }) {
+      recorder.startedMicroAgents.push(key);
+    },
+    async markMicroAgentFinished() {},
+    async runToolStep(request) {
+      const startedAt = Date.now();
+      await runTool(request);
+      recorder.toolCalls.push({ key: request.microAgentKey, startedAt, endedAt: Date.now() });
+      return { stepKey: `${request.microAgentKey}/${request.stepId}`, outputBytes: 0 };
+    },
+  };
+  return { activities, recorder };
+}
+
+describe(mainAgentWorkflow.name, () => {
+  let temporal: Awaited<ReturnType<typeof connectTemporal>>;
+
+  beforeAll(async () => {
+    temporal = await connectTemporal();
+    await workflowBundle();
+  });
+  afterAll(() => temporal.close());
+
+  async function run(agent: AgentDefinition, activities: RunHistoryActivities & ToolActivities) {
+    const taskQueue = `test-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection: temporal.workerConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities,
+    });
+    const runId = randomUUID();
+    return worker.runUntil(
+      temporal.client.workflow.execute(mainAgentWorkflow, {
+        taskQueue,
+        workflowId: runWorkflowId(runId),
+        args: [{ runId, userId: 'u', agentId: 'g', agentVersion: 1, trigger: 'manual', definition: agent }],
+      }),
+    );
+  }
+
+  it('runs independent micro agents side by side and their dependant after both', async () => {
+    const { activities, recorder } = fakeActivities(() => sleep(500));
+
+    const result = await run(definition(), activities);
+
+    const call = (key: string) => recorder.toolCalls.find((c) => c.key === key)!;
+    expect(call('a').startedAt).toBeLessThan(call('b').endedAt);
+    expect(call('b').startedAt).toBeLessThan(call('a').endedAt);
+    expect(call('c').startedAt).toBeGreaterThanOrEqual(Math.max(call('a').endedAt, call('b').endedAt));
+    expect(result.microAgents).toEqual({ a: 'succeeded', b: 'succeeded', c: 'succeeded' });
+    expect(recorder.finished).toEqual([{ status: 'succeeded', error: null }]);
+  });
+
+  it('fails the run with the failing micro agent\'s error and starts nothing after it', async () => {
+    const { activities, recorder } = fakeActivities(async ({ microAgentKey }) => {
+      if (microAgentKey === 'b') {
+        throw ApplicationFailure.create({ type: 'HttpClientError', message: 'GET http://x/ answered 404 Not Found', nonRetryable: true });
+      }
+    });
+
+    const outcome = run(definition(), activities);
+
+    await expect(outcome).rejects.toBeInstanceOf(WorkflowFailedError);
+    await expect(outcome).rejects.toMatchObject({ cause: { message: expect.stringContaining('answered 404') } });
+    expect(recorder.finished).toEqual([
+      {
+        status: 'failed',
+        error: { type: 'HttpClientError', message: 'micro agent "b": step "render" (text.render) failed: GET http://x/ answered 404 Not Found' },
+      },
+    ]);
+    expect(recorder.startedMicroAgents.sort()).toEqual(['a', 'b']);
+  });
+
+  it('times the run out at limits.timeoutSeconds', async () => {
+    const { activities, recorder } = fakeActivities(() => sleep(4_000));
+
+    await expect(run(definition({ limits: { timeoutSeconds: 1 } }), activities)).rejects.toBeInstanceOf(WorkflowFailedError);
+
+    expect(recorder.finished).toEqual([{ status: 'timed_out', error: { type: 'Timeout', message: 'the run did not finish within 1 s' } }]);
+  });
+});
