@@ -18,6 +18,7 @@ module.exports = {
   moduleNameMapper: {
     '^@flowmate/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
     '^@flowmate/(contracts|db|config|integrations|crypto)$': '<rootDir>/libs/$1/src',
+    '^@flowmate/activities$': '<rootDir>/activities',
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

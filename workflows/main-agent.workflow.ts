@@ -6,6 +6,7 @@ import {
   progressQuery,
   type MainAgentInput,
   type MainAgentResult,
+  type MainAgentWorkflow,
   type MicroAgentDefinition,
   type RunError,
   type RunStatus,
@@ -20,7 +21,7 @@ import { microAgentWorkflow } from './micro-agent.workflow';
  * The main agent: walks the micro agents' DAG in waves, one child workflow per micro agent,
  * the micro agents of a wave side by side.
  */
-export async function mainAgentWorkflow(input: MainAgentInput): Promise<MainAgentResult> {
+export const mainAgentWorkflow: MainAgentWorkflow = async (input: MainAgentInput): Promise<MainAgentResult> => {
   const { runId, definition } = input;
   const statuses: Record<string, StepStatus> = Object.fromEntries(definition.microAgents.map((agent) => [agent.key, 'pending']));
   setHandler(progressQuery, () => ({ microAgents: { ...statuses } }));
@@ -61,7 +62,7 @@ export async function mainAgentWorkflow(input: MainAgentInput): Promise<MainAgen
 
   await history.markRunFinished({ runId, status: 'succeeded', error: null });
   return { runId, microAgents: statuses };
-}
+};
 
 function failureOutcome(error: unknown, timeoutMs: number): { status: RunStatus; error: RunError } {
   if (!isCancellation(error)) return { status: 'failed', error: toRunError(error) };

@@ -10,6 +10,7 @@ export interface AppConfig {
   tools: { httpAllowedHosts: string };
   worker: { workflowBundlePath?: string };
   api: {
+    host: string;
     port: number;
     jwt: { secret: string; issuer: string; audience: string; accessTtlSeconds: number };
     refreshTokenTtlSeconds: number;
@@ -48,6 +49,7 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
     tools: { httpAllowedHosts: env.HTTP_TOOL_ALLOWED_HOSTS },
     worker: { workflowBundlePath: env.WORKFLOW_BUNDLE_PATH },
     api: {
+      host: env.HOST,
       port: env.PORT,
       jwt: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS },
       refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,

@@ -38,6 +38,10 @@ export class Environment {
   @Max(65_535)
   PORT = 3000;
 
+  /** Loopback by default; containers set 0.0.0.0. */
+  @IsString()
+  HOST = '127.0.0.1';
+
   @IsString({ groups: ['api'] })
   @MinLength(32, { groups: ['api'], message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET!: string;

@@ -29,6 +29,7 @@ export function parseTemplateExpression(expression: string): TemplateReference {
   }
   const [root, ...rest] = segments;
   if (root === 'input') return { root, path: rest, expression };
+  if (root !== 'agents' && root !== 'steps') throw new TemplateError(`{{${expression}}} must start with input, agents or steps`);
   const [name, output, ...path] = rest;
   if (name === undefined || output !== 'output') {
     throw new TemplateError(`{{${expression}}} must have the form {{${root}.<${root === 'agents' ? 'key' : 'id'}>.output[.path]}}`);

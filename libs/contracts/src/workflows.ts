@@ -45,6 +45,10 @@ export interface MicroAgentResult {
   stepsRun: number;
 }
 
+/** Signatures the API starts by name, type-checked against the workflow implementations. */
+export type MainAgentWorkflow = (input: MainAgentInput) => Promise<MainAgentResult>;
+export type MicroAgentWorkflow = (input: MicroAgentInput) => Promise<MicroAgentResult>;
+
 export interface RunProgress {
   microAgents: Record<string, StepStatus>;
 }

@@ -1,0 +1,44 @@
+import type { AgentDefinition } from '@flowmate/contracts';
+import { AgentsRepository, type AgentEntity } from '@flowmate/db';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import type { AuthUser } from '../auth/auth-user';
+import { withCursorCheck } from '../common/invalid-cursor';
+import type { PageDto, PageQueryDto } from '../common/page-query.dto';
+import { toAgentResponse, type AgentResponseDto } from './dto/agent-response.dto';
+
+@Injectable()
+export class AgentsService {
+  constructor(private readonly agents: AgentsRepository) {}
+
+  async create(user: AuthUser, definition: AgentDefinition): Promise<AgentResponseDto> {
+    return toAgentResponse(await this.agents.create(user.id, definition));
+  }
+
+  async list(user: AuthUser, query: PageQueryDto): Promise<PageDto<AgentResponseDto>> {
+    const page = await withCursorCheck(() => this.agents.listOwned(user.id, query));
+    return { items: page.items.map(toAgentResponse), nextCursor: page.nextCursor };
+  }
+
+  async get(user: AuthUser, id: string): Promise<AgentResponseDto> {
+    return toAgentResponse(await this.findOwned(user, id));
+  }
+
+  async replace(user: AuthUser, id: string, definition: AgentDefinition): Promise<AgentResponseDto> {
+    const agent = await this.agents.replaceOwned(user.id, id, definition);
+    if (!agent) throw agentNotFound();
+    return toAgentResponse(agent);
+  }
+
+  async delete(user: AuthUser, id: string): Promise<void> {
+    if (!(await this.agents.deleteOwned(user.id, id))) throw agentNotFound();
+  }
+
+  /** Another user's agent is indistinguishable from a missing one. */
+  async findOwned(user: AuthUser, id: string): Promise<AgentEntity> {
+    const agent = await this.agents.findOwnedById(user.id, id);
+    if (!agent) throw agentNotFound();
+    return agent;
+  }
+}
+
+const agentNotFound = (): NotFoundException => new NotFoundException('Agent not found');

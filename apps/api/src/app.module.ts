@@ -1,0 +1,29 @@
+import type { AppConfig } from '@flowmate/config';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AgentsModule } from './agents/agents.module';
+import { AuthModule } from './auth/auth.module';
+import { AppConfigModule } from './core/app-config.provider';
+import { DatabaseModule } from './core/database.module';
+import { HttpErrorFilter } from './core/http-error.filter';
+import { LoggingModule } from './core/logging.module';
+import { TemporalModule } from './core/temporal.module';
+import { createValidationPipe } from './core/validation.pipe';
+import { HealthController } from './health/health.controller';
+import { RunsModule } from './runs/runs.module';
+import { ToolsController } from './tools/tools.controller';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [AppConfigModule.forRoot(config), LoggingModule, DatabaseModule, TemporalModule, AuthModule, AgentsModule, RunsModule],
+      controllers: [ToolsController, HealthController],
+      providers: [
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,133 @@
+import { RUN_STATUSES, type JsonValue, type RunError, type RunStatus, type RunTrigger, type StepStatus, type ToolName } from '@flowmate/contracts';
+import type { AgentRunEntity, RunStepEntity } from '@flowmate/db';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsObject, IsOptional, IsUUID } from 'class-validator';
+import { PageQueryDto } from '../../common/page-query.dto';
+
+export class StartRunDto {
+  @ApiPropertyOptional({ description: 'Read by {{input.…}} templates', example: { owner: 'acme' } })
+  @IsOptional()
+  @IsObject()
+  input?: Record<string, JsonValue>;
+}
+
+export class ListRunsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  agentId?: string;
+
+  @ApiPropertyOptional({ enum: RUN_STATUSES })
+  @IsOptional()
+  @IsIn(RUN_STATUSES)
+  status?: RunStatus;
+}
+
+export interface RunStartedDto {
+  runId: string;
+  workflowId: string;
+  status: RunStatus;
+  temporalUiUrl: string;
+}
+
+export interface RunSummaryDto {
+  id: string;
+  agentId: string | null;
+  agentVersion: number;
+  trigger: RunTrigger;
+  status: RunStatus;
+  workflowId: string;
+  temporalUiUrl: string;
+  error: RunError | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface StepDto {
+  id: string;
+  tool: ToolName | null;
+  status: StepStatus;
+  attempts: number;
+  input: JsonValue | null;
+  output: JsonValue | null;
+  error: RunError | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface MicroAgentRunDto {
+  key: string;
+  status: StepStatus;
+  workflowId: string | null;
+  output: JsonValue | null;
+  error: RunError | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  steps: StepDto[];
+}
+
+export interface RunDto extends RunSummaryDto {
+  input: JsonValue;
+  output: JsonValue | null;
+  microAgents: MicroAgentRunDto[];
+}
+
+/** Builds the Web UI address of a workflow. */
+export type TemporalUiLink = (workflowId: string) => string;
+
+const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
+
+export const toRunSummary = (run: AgentRunEntity, uiLink: TemporalUiLink): RunSummaryDto => ({
+  id: run.id,
+  agentId: run.agentId,
+  agentVersion: run.agentVersion,
+  trigger: run.trigger,
+  status: run.status,
+  workflowId: run.workflowId,
+  temporalUiUrl: uiLink(run.workflowId),
+  error: run.error,
+  createdAt: run.createdAt.toISOString(),
+  startedAt: iso(run.startedAt),
+  finishedAt: iso(run.finishedAt),
+});
+
+export const toRunStarted = (run: AgentRunEntity, uiLink: TemporalUiLink): RunStartedDto => ({
+  runId: run.id,
+  workflowId: run.workflowId,
+  status: run.status,
+  temporalUiUrl: uiLink(run.workflowId),
+});
+
+const toStep = (step: RunStepEntity): StepDto => ({
+  id: step.stepKey.slice(step.microAgentKey.length + 1),
+  tool: step.tool,
+  status: step.status,
+  attempts: step.attempts,
+  input: step.input,
+  output: step.output,
+  error: step.error,
+  startedAt: iso(step.startedAt),
+  finishedAt: iso(step.finishedAt),
+});
+
+export function toRunResponse(run: AgentRunEntity, uiLink: TemporalUiLink): RunDto {
+  const steps = run.steps ?? [];
+  const microAgents = steps
+    .filter((row) => row.kind === 'micro_agent')
+    .sort((a, b) => a.position - b.position)
+    .map((agent) => ({
+      key: agent.microAgentKey,
+      status: agent.status,
+      workflowId: agent.workflowId,
+      output: agent.output,
+      error: agent.error,
+      startedAt: iso(agent.startedAt),
+      finishedAt: iso(agent.finishedAt),
+      steps: steps
+        .filter((row) => row.kind === 'tool' && row.microAgentKey === agent.microAgentKey)
+        .sort((a, b) => a.position - b.position)
+        .map(toStep),
+    }));
+  return { ...toRunSummary(run, uiLink), input: run.input, output: run.output, microAgents };
+}

@@ -1,0 +1,51 @@
+import type { AppConfig } from '@flowmate/config';
+import { SEARCH_ATTRIBUTES, WORKFLOW_NAMES, type MainAgentWorkflow } from '@flowmate/contracts';
+import { RunsRepository, type AgentEntity, type AgentRunEntity } from '@flowmate/db';
+import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { InjectConfig } from '../core/app-config.provider';
+
+/** Starts the parent workflow of a queued run; the workflow id makes a repeated start harmless. */
+@Injectable()
+export class RunLauncher {
+  private readonly logger = new Logger(RunLauncher.name);
+
+  constructor(
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly temporal: Client,
+    private readonly runs: RunsRepository,
+  ) {}
+
+  async launch(run: AgentRunEntity, agent: AgentEntity): Promise<void> {
+    try {
+      await this.temporal.workflow.start<MainAgentWorkflow>(WORKFLOW_NAMES.mainAgent, {
+        workflowId: run.workflowId,
+        taskQueue: this.config.temporal.taskQueue,
+        args: [
+          {
+            runId: run.id,
+            userId: run.userId,
+            agentId: agent.id,
+            agentVersion: run.agentVersion,
+            trigger: run.trigger,
+            definition: agent.definition,
+          },
+        ],
+        typedSearchAttributes: [
+          { key: SEARCH_ATTRIBUTES.userId, value: run.userId },
+          { key: SEARCH_ATTRIBUTES.agentId, value: agent.id },
+          { key: SEARCH_ATTRIBUTES.trigger, value: run.trigger },
+        ],
+        memo: { agentName: agent.name, agentVersion: run.agentVersion },
+      });
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return;
+      this.logger.error({ err: error, runId: run.id }, 'could not start the run workflow');
+      await this.runs.markFailed(run.id, { type: 'StartFailed', message: 'Temporal could not be reached; the run was not started' });
+      throw new ServiceUnavailableException('Temporal could not be reached; the run was not started. Try again shortly.');
+    }
+  }
+
+  uiLink = (workflowId: string): string =>
+    `${this.config.temporal.uiUrl}/namespaces/${encodeURIComponent(this.config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}

@@ -1,0 +1,35 @@
+import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, type AuthUser } from '../auth/auth-user';
+import type { PageDto } from '../common/page-query.dto';
+import { ListRunsQueryDto, StartRunDto, type RunDto, type RunStartedDto, type RunSummaryDto } from './dto/run.dto';
+import { RunsService } from './runs.service';
+
+@ApiTags('runs')
+@ApiBearerAuth()
+@Controller()
+export class RunsController {
+  constructor(private readonly runs: RunsService) {}
+
+  @Post('agents/:id/run')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key, same run' })
+  start(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseUUIDPipe) agentId: string,
+    @Body() dto: StartRunDto,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<RunStartedDto> {
+    return this.runs.start(user, agentId, dto, idempotencyKey);
+  }
+
+  @Get('runs')
+  list(@CurrentUser() user: AuthUser, @Query() query: ListRunsQueryDto): Promise<PageDto<RunSummaryDto>> {
+    return this.runs.list(user, query);
+  }
+
+  @Get('runs/:id')
+  get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string): Promise<RunDto> {
+    return this.runs.get(user, id);
+  }
+}

@@ -1,0 +1,14 @@
+export { AddressNotAllowedError, isAllowedHost, isPublicAddress, parseAllowedHosts } from './http/address-policy';
+export {
+  GuardedHttpClient,
+  HttpNetworkError,
+  HttpRequestError,
+  HttpStatusError,
+  HttpTimeoutError,
+  InvalidHttpRequestError,
+  ResponseTooLargeError,
+  TooManyRedirectsError,
+  type GuardedHttpClientOptions,
+  type GuardedHttpRequest,
+} from './http/guarded-http-client';
+export { classifyError } from './errors/classify-error';

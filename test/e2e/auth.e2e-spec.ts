@@ -1,0 +1,86 @@
+import { signIn } from '../support/auth';
+import { startStack, type Stack } from '../support/stack';
+
+describe('auth (e2e)', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.stop());
+
+  it('signs in with a magic link and answers /auth/me', async () => {
+    const session = await signIn(stack, 'Ada@Example.com');
+
+    expect(session.user).toMatchObject({ email: 'ada@example.com', tier: 'free' });
+    const me = await stack.http.get('/api/v1/auth/me').set('Authorization', session.bearer).expect(200);
+    expect(me.body).toEqual(session.user);
+  });
+
+  it('refuses every other route without a valid token', async () => {
+    await stack.http.get('/api/v1/agents').expect(401);
+    await stack.http.get('/api/v1/agents').set('Authorization', 'Bearer not-a-jwt').expect(401);
+  });
+
+  it('uses a magic link once only', async () => {
+    const { body } = await stack.http.post('/api/v1/auth').send({ email: 'once@example.com' }).expect(202);
+    await stack.http.post('/api/v1/auth/verify').send({ token: body.magicLinkToken }).expect(200);
+
+    const again = await stack.http.post('/api/v1/auth/verify').send({ token: body.magicLinkToken }).expect(401);
+    expect(again.body).toMatchObject({ statusCode: 401, error: 'Unauthorized', correlationId: expect.any(String) });
+  });
+
+  it('stores magic links and refresh tokens only as hashes', async () => {
+    const { body } = await stack.http.post('/api/v1/auth').send({ email: 'hash@example.com' }).expect(202);
+    const session = await signIn(stack, 'hash2@example.com');
+
+    const rows: Array<{ token_hash: string }> = await stack.db.query(
+      `SELECT token_hash FROM magic_links UNION ALL SELECT token_hash FROM refresh_tokens`,
+    );
+    const stored = rows.map((row) => row.token_hash);
+    expect(stored.length).toBeGreaterThanOrEqual(3);
+    expect(stored).not.toContain(body.magicLinkToken);
+    expect(stored).not.toContain(session.refreshToken);
+  });
+
+  it('rotates refresh tokens and revokes the family when a spent one comes back', async () => {
+    const session = await signIn(stack, 'rotate@example.com');
+
+    const rotated = await stack.http.post('/api/v1/auth/refresh').send({ refreshToken: session.refreshToken }).expect(200);
+    expect(rotated.body.refreshToken).not.toBe(session.refreshToken);
+    await stack.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${rotated.body.accessToken}`).expect(200);
+
+    await stack.http.post('/api/v1/auth/refresh').send({ refreshToken: session.refreshToken }).expect(401);
+    await stack.http.post('/api/v1/auth/refresh').send({ refreshToken: rotated.body.refreshToken }).expect(401);
+  });
+
+  it('logs out by revoking the refresh family', async () => {
+    const session = await signIn(stack, 'logout@example.com');
+    await stack.http.post('/api/v1/auth/logout').set('Authorization', session.bearer).send({ refreshToken: session.refreshToken }).expect(204);
+    await stack.http.post('/api/v1/auth/refresh').send({ refreshToken: session.refreshToken }).expect(401);
+  });
+
+  it('lists every problem of a bad request body and never answers 500 to bad JSON', async () => {
+    const bad = await stack.http.post('/api/v1/auth').send({ email: 'nope', extra: 1 }).expect(400);
+    expect(bad.body.details).toEqual(
+      expect.arrayContaining([
+        { path: 'email', message: expect.stringContaining('email') },
+        { path: 'extra', message: expect.stringContaining('should not exist') },
+      ]),
+    );
+    const malformed = await stack.http.post('/api/v1/auth').set('Content-Type', 'application/json').send('{"email":').expect(400);
+    expect(malformed.body).toMatchObject({ statusCode: 400, correlationId: expect.any(String) });
+  });
+
+  it('echoes a safe correlation id and makes one otherwise', async () => {
+    const echoed = await stack.http.get('/health/live').set('X-Correlation-ID', 'trace-123').expect(200);
+    expect(echoed.headers['x-correlation-id']).toBe('trace-123');
+    const made = await stack.http.get('/health/live').set('X-Correlation-ID', 'bad id with spaces').expect(200);
+    expect(made.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('is ready when Postgres and Temporal answer', async () => {
+    const ready = await stack.http.get('/health/ready').expect(200);
+    expect(ready.body).toMatchObject({ status: 'ok', checks: { postgres: true, temporal: true } });
+  });
+});

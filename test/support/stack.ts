@@ -1,0 +1,78 @@
+import 'reflect-metadata';
+import { loadConfig, type AppConfig } from '@flowmate/config';
+import { createDataSource } from '@flowmate/db';
+import type { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Client } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { createApiApp } from '../../apps/api/src/create-api-app';
+import { createFlowMateWorker } from '../../apps/worker/src/flowmate-worker';
+import { createTestDatabase } from './database';
+import { temporalAddress } from './temporal';
+
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+
+export interface StackOptions {
+  /** Start a worker too (runs execute); auth and agent tests need none. */
+  worker?: boolean;
+  env?: Record<string, string>;
+}
+
+export interface Stack {
+  config: AppConfig;
+  baseUrl: string;
+  http: ReturnType<typeof request>;
+  temporal: Client;
+  /** The API's own connection, for checking what was stored. */
+  db: DataSource;
+  stop(): Promise<void>;
+}
+
+/** The real API and worker in this process, on a throwaway database, a fresh task queue and the shared Temporal server. */
+export async function startStack({ worker = false, env = {} }: StackOptions = {}): Promise<Stack> {
+  const database = await createTestDatabase();
+  const config = loadConfig('api', {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: database.url,
+    TEMPORAL_ADDRESS: temporalAddress(),
+    TEMPORAL_TASK_QUEUE: `e2e-${randomUUID()}`,
+    JWT_SECRET: randomUUID() + randomUUID(),
+    ...env,
+  });
+
+  const app: INestApplication = await createApiApp(config);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const temporal = app.get(Client);
+
+  const stopWorker = worker ? await startWorker(config) : async () => undefined;
+  return {
+    config,
+    baseUrl: `http://127.0.0.1:${port}`,
+    http: request(app.getHttpServer()),
+    temporal,
+    db: app.get(DataSource),
+    async stop() {
+      await stopWorker();
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+async function startWorker(config: AppConfig): Promise<() => Promise<void>> {
+  const db = await createDataSource({ url: config.database.url, poolSize: 5 }).initialize();
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const worker = await createFlowMateWorker({ config, db, connection });
+  const running = worker.run();
+  return async () => {
+    worker.shutdown();
+    await running;
+    await connection.close();
+    await db.destroy();
+  };
+}
