@@ -1,5 +1,5 @@
-import type { RunError, RunStatus, StepStatus, ToolName } from '@flowmate/contracts';
-import type { RunHistoryRepository } from '@flowmate/db';
+import type { RunError, RunStatus, StepStatus } from '@flowmate/contracts';
+import type { PlannedStep, RunHistoryRepository } from '@flowmate/db';
 
 export interface RunHistoryDependencies {
   history: RunHistoryRepository;
@@ -9,7 +9,7 @@ export interface MicroAgentStart {
   runId: string;
   key: string;
   workflowId: string;
-  steps: Array<{ id: string; position: number; tool: ToolName }>;
+  steps: PlannedStep[];
 }
 
 export interface MicroAgentFinish {
@@ -32,7 +32,7 @@ export const createRunHistoryActivities = ({ history }: RunHistoryDependencies) 
   },
 
   async markMicroAgentStarted({ runId, key, workflowId, steps }: MicroAgentStart): Promise<void> {
-    await history.markMicroAgentStarted(runId, key, workflowId, steps.map(({ id, position, tool }) => ({ stepId: id, position, tool })));
+    await history.markMicroAgentStarted(runId, key, workflowId, steps);
   },
 
   async markMicroAgentFinished({ runId, key, status, error, lastStepId }: MicroAgentFinish): Promise<void> {

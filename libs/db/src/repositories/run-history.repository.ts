@@ -9,6 +9,13 @@ export interface ToolStepRef {
   tool: ToolName;
 }
 
+/** A step of a micro agent as the definition lists it, before it runs. */
+export interface PlannedStep {
+  id: string;
+  position: number;
+  tool: ToolName;
+}
+
 export interface TemplateNeeds {
   agentKeys: string[];
   stepIds: string[];
@@ -58,7 +65,7 @@ export class RunHistoryRepository {
     });
   }
 
-  async markMicroAgentStarted(runId: string, key: string, workflowId: string, steps: readonly Omit<ToolStepRef, 'runId' | 'microAgentKey'>[]): Promise<void> {
+  async markMicroAgentStarted(runId: string, key: string, workflowId: string, steps: readonly PlannedStep[]): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(
         `UPDATE run_steps SET status = 'running', workflow_id = $3, started_at = COALESCE(started_at, now())

@@ -1,0 +1,32 @@
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadOrCreateJwtSecret } from './jwt-secret';
+
+describe(loadOrCreateJwtSecret.name, () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'flowmate-jwt-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('makes a 48-byte secret readable by its owner only, and returns the same one later', async () => {
+    const file = join(dir, 'jwt-secret');
+
+    const first = await loadOrCreateJwtSecret(file);
+    const second = await loadOrCreateJwtSecret(file);
+
+    expect(Buffer.from(first, 'base64url')).toHaveLength(48);
+    expect(second).toBe(first);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses a kept secret too short for the API', async () => {
+    const file = join(dir, 'jwt-secret');
+    await writeFile(file, 'short\n');
+
+    await expect(loadOrCreateJwtSecret(file)).rejects.toThrow(`${file} holds a JWT secret shorter than 32 characters`);
+  });
+});

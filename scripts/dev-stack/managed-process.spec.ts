@@ -1,0 +1,43 @@
+import { describeExit, startManagedProcess } from './managed-process';
+
+const node = (script: string) => ({ command: process.execPath, args: ['-e', script] });
+
+describe(startManagedProcess.name, () => {
+  it('hands over each output line with its stream and reports the exit code', async () => {
+    const lines: Array<[string, string]> = [];
+
+    const sut = await startManagedProcess({
+      name: 'printer',
+      ...node("console.log('one\\ntwo'); console.error('oops'); process.exitCode = 3"),
+      onLine: (line, stream) => lines.push([stream, line]),
+    });
+
+    expect(await sut.exited).toEqual({ code: 3, signal: null });
+    expect(lines).toEqual(expect.arrayContaining([['stdout', 'one'], ['stdout', 'two'], ['stderr', 'oops']]));
+    expect(sut.stopping).toBe(false);
+  });
+
+  it('asks politely first', async () => {
+    const sut = await startManagedProcess({ name: 'polite', ...node("process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000)") });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    expect(await sut.stop(5_000)).toEqual({ code: 0, signal: null });
+    expect(sut.stopping).toBe(true);
+  });
+
+  it('forces a process that ignores the graceful signal once the grace period is over', async () => {
+    const sut = await startManagedProcess({ name: 'stubborn', ...node("process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)") });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const exit = await sut.stop(300);
+
+    expect(exit).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(describeExit(exit)).toBe('was killed by SIGKILL');
+  });
+
+  it('names the process it could not start', async () => {
+    await expect(startManagedProcess({ name: 'ghost', command: '/nonexistent/ghost', args: [] })).rejects.toThrow(
+      'Could not start ghost (/nonexistent/ghost)',
+    );
+  });
+});

@@ -1,0 +1,42 @@
+import { readStackConfig } from './stack-config';
+
+describe(readStackConfig.name, () => {
+  it('starts Temporal and Postgres itself on the default ports when nothing is given', () => {
+    const sut = readStackConfig('/repo', {});
+
+    expect(sut).toMatchObject({
+      apiPort: 3000,
+      nodeEnv: 'development',
+      temporal: { kind: 'dev-server', port: 7233, uiPort: 8233, dbFilename: '/repo/.data/temporal.db' },
+      postgres: { kind: 'embedded', port: 5433, dataDir: '/repo/.data/postgres' },
+      temporalNamespace: 'default',
+      temporalTaskQueue: 'flowmate',
+    });
+    expect(sut.jwtSecret).toBeUndefined();
+  });
+
+  it('uses what the environment names', () => {
+    const sut = readStackConfig('/repo', {
+      PORT: '4000',
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      TEMPORAL_UI_URL: 'https://temporal.example.com',
+      DATABASE_URL: 'postgres://db/flowmate',
+      JWT_SECRET: 'x'.repeat(32),
+      NODE_ENV: 'test',
+    });
+
+    expect(sut).toMatchObject({
+      apiPort: 4000,
+      nodeEnv: 'test',
+      jwtSecret: 'x'.repeat(32),
+      temporal: { kind: 'external', address: 'temporal:7233', uiUrl: 'https://temporal.example.com' },
+      postgres: { kind: 'external', url: 'postgres://db/flowmate' },
+    });
+  });
+
+  it.each(['abc', '0', '70000', '30.5'])('names a port variable that holds %p', (value) => {
+    expect(() => readStackConfig('/repo', { EMBEDDED_POSTGRES_PORT: value })).toThrow(
+      `EMBEDDED_POSTGRES_PORT must be a port number (1-65535), got "${value}"`,
+    );
+  });
+});
