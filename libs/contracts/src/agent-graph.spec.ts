@@ -24,6 +24,9 @@ describe(findCycles.name, () => {
   it('finds a self-dependency', () => {
     expect(findCycles([{ key: 'a', dependsOn: ['a'] }])).toEqual([['a', 'a']]);
   });
+  it('reads a duplicated key as its first occurrence', () => {
+    expect(findCycles([{ key: 'a', dependsOn: ['b'] }, { key: 'b', dependsOn: ['a'] }, { key: 'a' }])).toEqual([['a', 'b', 'a']]);
+  });
   it('finds none in a diamond', () => {
     expect(findCycles([{ key: 'a' }, { key: 'b', dependsOn: ['a'] }, { key: 'c', dependsOn: ['a'] }, { key: 'd', dependsOn: ['b', 'c'] }])).toEqual([]);
   });

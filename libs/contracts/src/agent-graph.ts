@@ -23,7 +23,7 @@ export function planWaves<T extends GraphNode>(nodes: readonly T[]): T[][] {
 
 /** One cycle per strongly tangled part of the graph, as a key path that ends where it starts. */
 export function findCycles(nodes: readonly GraphNode[]): string[][] {
-  const byKey = new Map(nodes.map((node) => [node.key, node]));
+  const byKey = indexByKey(nodes);
   const state = new Map<string, 'visiting' | 'done'>();
   const cycles: string[][] = [];
 
@@ -46,7 +46,7 @@ export function findCycles(nodes: readonly GraphNode[]): string[][] {
 
 /** Every key that `key` depends on, directly or through others. */
 export function transitiveDependencies(nodes: readonly GraphNode[], key: string): Set<string> {
-  const byKey = new Map(nodes.map((node) => [node.key, node]));
+  const byKey = indexByKey(nodes);
   const found = new Set<string>();
   const pending = [...(byKey.get(key)?.dependsOn ?? [])];
   while (pending.length > 0) {
@@ -56,4 +56,11 @@ export function transitiveDependencies(nodes: readonly GraphNode[], key: string)
     pending.push(...(byKey.get(next)?.dependsOn ?? []));
   }
   return found;
+}
+
+/** First node per key: a duplicated key is reported on its later occurrences, so the first one stands for the key. */
+function indexByKey<T extends GraphNode>(nodes: readonly T[]): Map<string, T> {
+  const byKey = new Map<string, T>();
+  for (const node of nodes) if (!byKey.has(node.key)) byKey.set(node.key, node);
+  return byKey;
 }

@@ -589,4 +589,24 @@ describe(validateAgentDefinition.name, () => {
       ]);
     });
   });
+
+  it('lists unknown fields together with the graph problems', () => {
+    const body = factory.definition({
+      surprise: true,
+      microAgents: [factory.microAgent({ key: 'a', dependsOn: ['ghost'], colour: 'red' })],
+    });
+
+    expect(problemsOf(body)).toEqual([
+      { path: 'surprise', message: 'property surprise should not exist' },
+      { path: 'microAgents[0].colour', message: 'property colour should not exist' },
+      { path: 'microAgents[0].dependsOn[0]', message: 'unknown micro agent "ghost"' },
+    ]);
+  });
+
+  it('does not read the graph when its shape is broken', () => {
+    const problems = problemsOf(factory.definition({ microAgents: [factory.microAgent({ key: 'a', dependsOn: ['ghost'], tools: 'http.request' })] }));
+
+    expect(problems).toContainEqual({ path: 'microAgents[0].tools', message: 'must be an array' });
+    expect(problems.map((problem) => problem.path)).not.toContain('microAgents[0].dependsOn[0]');
+  });
 });

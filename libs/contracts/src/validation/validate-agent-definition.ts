@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { validateSync, type ValidationError } from 'class-validator';
 import type { AgentDefinition, MicroAgentDefinition } from '../agent-definition';
 import { findCycles, transitiveDependencies } from '../agent-graph';
 import { isJsonObject } from '../json';
@@ -13,17 +13,25 @@ export type DefinitionValidation =
   | { ok: true; definition: AgentDefinition }
   | { ok: false; problems: ValidationProblem[] };
 
-/** Shape first (class-validator), then the rules that need the whole graph. Every problem is listed. */
+/**
+ * Shape first (class-validator), then the rules that need the whole graph. Every problem is listed;
+ * unknown fields alone do not hide the graph problems, a broken shape does (the graph cannot be read).
+ */
 export function validateAgentDefinition(body: unknown): DefinitionValidation {
   if (!isJsonObject(body)) return { ok: false, problems: [{ path: '', message: 'must be a JSON object' }] };
   const dto = plainToInstance(AgentDefinitionDto, body);
-  const shapeProblems = flattenValidationErrors(
-    validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }),
-  );
-  if (shapeProblems.length > 0) return { ok: false, problems: shapeProblems };
+  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  const shapeProblems = flattenValidationErrors(errors);
+  if (shapeProblems.length > 0 && !onlyUnknownFields(errors)) return { ok: false, problems: shapeProblems };
   const definition = JSON.parse(JSON.stringify(dto)) as AgentDefinition;
-  const problems = findDefinitionProblems(definition);
+  const problems = [...shapeProblems, ...findDefinitionProblems(definition)];
   return problems.length > 0 ? { ok: false, problems } : { ok: true, definition };
+}
+
+function onlyUnknownFields(errors: readonly ValidationError[]): boolean {
+  return errors.every(
+    (error) => Object.keys(error.constraints ?? {}).every((name) => name === 'whitelistValidation') && onlyUnknownFields(error.children ?? []),
+  );
 }
 
 export function findDefinitionProblems(definition: AgentDefinition): ValidationProblem[] {
