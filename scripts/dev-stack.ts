@@ -91,6 +91,7 @@ async function startStack(options: DevStackOptions, started: Started, lifetime: 
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporal.address,
     JWT_SECRET: jwtSecret,
+    HTTP_TOOL_ALLOWED_HOSTS: config.httpToolAllowedHosts,
     ...(temporal.uiUrl ? { TEMPORAL_UI_URL: temporal.uiUrl } : {}),
   };
   const watch = { options, env, started, lifetime };

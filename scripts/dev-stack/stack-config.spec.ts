@@ -11,6 +11,7 @@ describe(readStackConfig.name, () => {
       postgres: { kind: 'embedded', port: 5433, dataDir: '/repo/.data/postgres' },
       temporalNamespace: 'default',
       temporalTaskQueue: 'flowmate',
+      httpToolAllowedHosts: '127.0.0.1:3000',
     });
     expect(sut.jwtSecret).toBeUndefined();
   });
@@ -31,7 +32,13 @@ describe(readStackConfig.name, () => {
       jwtSecret: 'x'.repeat(32),
       temporal: { kind: 'external', address: 'temporal:7233', uiUrl: 'https://temporal.example.com' },
       postgres: { kind: 'external', url: 'postgres://db/flowmate' },
+      httpToolAllowedHosts: '',
     });
+  });
+
+  it('keeps an explicit HTTP_TOOL_ALLOWED_HOSTS, even an empty one', () => {
+    expect(readStackConfig('/repo', { HTTP_TOOL_ALLOWED_HOSTS: '' }).httpToolAllowedHosts).toBe('');
+    expect(readStackConfig('/repo', { HTTP_TOOL_ALLOWED_HOSTS: 'api.internal:8080' }).httpToolAllowedHosts).toBe('api.internal:8080');
   });
 
   it.each(['abc', '0', '70000', '30.5'])('names a port variable that holds %p', (value) => {

@@ -18,6 +18,8 @@ export interface StackConfig {
   temporalNamespace: string;
   temporalTaskQueue: string;
   postgres: PostgresSetup;
+  /** Development lets the http.request tool call this API itself, so the README walkthrough needs no internet. */
+  httpToolAllowedHosts: string;
 }
 
 export function readStackConfig(root: string, env: NodeJS.ProcessEnv): StackConfig {
@@ -25,11 +27,13 @@ export function readStackConfig(root: string, env: NodeJS.ProcessEnv): StackConf
   const uiUrl = given(env.TEMPORAL_UI_URL);
   const temporalAddress = given(env.TEMPORAL_ADDRESS);
   const databaseUrl = given(env.DATABASE_URL);
+  const apiPort = port(env, 'PORT', 3000);
+  const nodeEnv = given(env.NODE_ENV) ?? 'development';
   return {
     root,
     dataDir,
-    apiPort: port(env, 'PORT', 3000),
-    nodeEnv: given(env.NODE_ENV) ?? 'development',
+    apiPort,
+    nodeEnv,
     jwtSecret: given(env.JWT_SECRET),
     temporal: temporalAddress
       ? { kind: 'external', address: temporalAddress, uiUrl }
@@ -45,6 +49,7 @@ export function readStackConfig(root: string, env: NodeJS.ProcessEnv): StackConf
     postgres: databaseUrl
       ? { kind: 'external', url: databaseUrl }
       : { kind: 'embedded', port: port(env, 'EMBEDDED_POSTGRES_PORT', 5433), dataDir: join(dataDir, 'postgres') },
+    httpToolAllowedHosts: env.HTTP_TOOL_ALLOWED_HOSTS ?? (nodeEnv === 'development' ? `127.0.0.1:${apiPort}` : ''),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { AppConfig } from '@flowmate/config';
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
@@ -21,6 +21,8 @@ function correlationId(request: IncomingMessage, response: ServerResponse): stri
     LoggerModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
+        // Nest 11's router syntax; the library's default '*' makes Nest warn at every boot.
+        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         pinoHttp: {
           name: 'api',
           level: config.logLevel,
