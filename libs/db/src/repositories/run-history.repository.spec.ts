@@ -1,0 +1,408 @@
+import type { JsonValue, RunError } from '@flowmate/contracts';
+import type { DataSource } from 'typeorm';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
+import { factory } from '../../../../test/support/factory';
+import { createDataSource, runMigrations } from '../data-source';
+import { AgentsRepository } from './agents.repository';
+import { RunHistoryRepository, type PlannedStep, type ToolStepRef } from './run-history.repository';
+import { RunsRepository } from './runs.repository';
+import { UsersRepository } from './users.repository';
+
+interface StepRow {
+  step_key: string;
+  micro_agent_key: string;
+  kind: string;
+  position: number;
+  tool: string | null;
+  status: string;
+  attempts: number;
+  input: JsonValue;
+  output: JsonValue;
+  error: RunError | null;
+  workflow_id: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+interface RunRow {
+  status: string;
+  output: JsonValue;
+  error: RunError | null;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+describe(RunHistoryRepository.name, () => {
+  let database: TestDatabase;
+  let db: DataSource;
+  let sut: RunHistoryRepository;
+  let newRun: (input?: JsonValue) => Promise<string>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = createDataSource({ url: database.url, poolSize: 4 });
+    await db.initialize();
+    await runMigrations(db);
+    sut = new RunHistoryRepository(db);
+
+    const user = await new UsersRepository(db).findOrCreateByEmail('history@example.com');
+    const agent = await new AgentsRepository(db).create(user.id, factory.agent());
+    const runs = new RunsRepository(db);
+    newRun = async (input = {}) => (await runs.createQueued({ userId: user.id, agentId: agent.id, agentVersion: 1, trigger: 'manual', input })).run.id;
+  });
+
+  afterAll(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  const toolStep = (runId: string, overrides: Partial<ToolStepRef> = {}): ToolStepRef => ({
+    runId,
+    microAgentKey: 'fetch',
+    stepId: 'get',
+    position: 0,
+    tool: 'http.request',
+    ...overrides,
+  });
+
+  const planned = (overrides: Partial<PlannedStep> & Pick<PlannedStep, 'id'>): PlannedStep => ({ position: 0, tool: 'text.render', ...overrides });
+
+  // Timestamps as text keep Postgres' microseconds, which a JS Date would round away.
+  const stepRows = (runId: string): Promise<StepRow[]> =>
+    db.query(
+      `SELECT step_key, micro_agent_key, kind, position, tool, status, attempts, input, output, error, workflow_id,
+              started_at::text, finished_at::text
+         FROM run_steps WHERE run_id = $1 ORDER BY kind, micro_agent_key, position`,
+      [runId],
+    );
+
+  const stepRow = async (runId: string, stepKey: string): Promise<StepRow | undefined> =>
+    (await stepRows(runId)).find((row) => row.step_key === stepKey);
+
+  const runRow = async (runId: string): Promise<RunRow> =>
+    (
+      (await db.query(`SELECT status, output, error, started_at::text, finished_at::text FROM agent_runs WHERE id = $1`, [runId])) as RunRow[]
+    )[0];
+
+  /** A micro agent that ran its steps to the end, the way the workflow records it. */
+  const finishedMicroAgent = async (runId: string, key: string, outputs: Record<string, JsonValue>): Promise<void> => {
+    const ids = Object.keys(outputs);
+    await sut.markMicroAgentStarted(runId, key, `run-${runId}/${key}`, ids.map((id, position) => planned({ id, position })));
+    for (const [position, id] of ids.entries()) {
+      const step = toolStep(runId, { microAgentKey: key, stepId: id, position, tool: 'text.render' });
+      await sut.markStepRunning(step, 1);
+      await sut.markStepSucceeded(step, 1, { template: id }, outputs[id]);
+    }
+    await sut.markMicroAgentFinished(runId, key, 'succeeded', null, ids[ids.length - 1]);
+  };
+
+  describe('markRunStarted', () => {
+    it('marks the run running and adds one pending row per micro agent, in definition order', async () => {
+      const runId = await newRun();
+
+      await sut.markRunStarted(runId, ['users', 'repos', 'digest']);
+
+      expect(await runRow(runId)).toMatchObject({ status: 'running', started_at: expect.any(String), finished_at: null });
+      expect((await stepRows(runId)).map(({ step_key, micro_agent_key, kind, position, status }) => ({ step_key, micro_agent_key, kind, position, status }))).toEqual([
+        { step_key: 'digest', micro_agent_key: 'digest', kind: 'micro_agent', position: 2, status: 'pending' },
+        { step_key: 'repos', micro_agent_key: 'repos', kind: 'micro_agent', position: 1, status: 'pending' },
+        { step_key: 'users', micro_agent_key: 'users', kind: 'micro_agent', position: 0, status: 'pending' },
+      ]);
+    });
+
+    it('is idempotent: a second call adds no rows and keeps started_at', async () => {
+      const runId = await newRun();
+      await sut.markRunStarted(runId, ['a', 'b']);
+      const first = await runRow(runId);
+
+      await sut.markRunStarted(runId, ['a', 'b']);
+
+      const second = await runRow(runId);
+      expect(second.status).toBe('running');
+      expect(second.started_at).toBe(first.started_at);
+      expect((await stepRows(runId)).map((row) => row.step_key)).toEqual(['a', 'b']);
+    });
+
+    it('does not reopen a run that already finished', async () => {
+      const runId = await newRun();
+      await sut.markRunStarted(runId, ['a']);
+      await sut.markRunFinished(runId, 'failed', { type: 'Boom', message: 'boom' });
+
+      await sut.markRunStarted(runId, ['a']);
+
+      expect((await runRow(runId)).status).toBe('failed');
+    });
+  });
+
+  describe('markMicroAgentStarted', () => {
+    it('marks the micro agent running with its workflow id and inserts its tool steps as pending', async () => {
+      const runId = await newRun();
+      await sut.markRunStarted(runId, ['fetch']);
+
+      await sut.markMicroAgentStarted(runId, 'fetch', `run-${runId}/fetch`, [
+        planned({ id: 'get', position: 0, tool: 'http.request' }),
+        planned({ id: 'render', position: 1, tool: 'text.render' }),
+      ]);
+
+      const rows = await stepRows(runId);
+      expect(rows.find((row) => row.kind === 'micro_agent')).toMatchObject({
+        step_key: 'fetch',
+        status: 'running',
+        workflow_id: `run-${runId}/fetch`,
+        started_at: expect.any(String),
+      });
+      expect(rows.filter((row) => row.kind === 'tool')).toEqual([
+        expect.objectContaining({ step_key: 'fetch/get', micro_agent_key: 'fetch', position: 0, tool: 'http.request', status: 'pending', attempts: 0 }),
+        expect.objectContaining({ step_key: 'fetch/render', micro_agent_key: 'fetch', position: 1, tool: 'text.render', status: 'pending', attempts: 0 }),
+      ]);
+    });
+
+    it('inserts the tool rows once and never resets a step that already ran', async () => {
+      const runId = await newRun();
+      await sut.markRunStarted(runId, ['fetch']);
+      const steps = [planned({ id: 'get', position: 0, tool: 'http.request' }), planned({ id: 'render', position: 1 })];
+      await sut.markMicroAgentStarted(runId, 'fetch', 'wf', steps);
+      const startedAt = (await stepRow(runId, 'fetch'))?.started_at;
+      await sut.markStepSucceeded(toolStep(runId), 1, { method: 'GET' }, { status: 200 });
+
+      await sut.markMicroAgentStarted(runId, 'fetch', 'wf', steps);
+
+      const rows = await stepRows(runId);
+      expect(rows.map((row) => row.step_key)).toEqual(['fetch', 'fetch/get', 'fetch/render']);
+      expect(rows[0].started_at).toBe(startedAt);
+      expect(rows[1]).toMatchObject({ status: 'succeeded', output: { status: 200 } });
+      expect(rows[2]).toMatchObject({ status: 'pending' });
+    });
+  });
+
+  describe('tool step upserts', () => {
+    it('records running, then succeeded with input, output and times, in one row', async () => {
+      const runId = await newRun();
+      const step = toolStep(runId);
+
+      await sut.markStepRunning(step, 1);
+      expect(await stepRows(runId)).toEqual([
+        expect.objectContaining({ step_key: 'fetch/get', kind: 'tool', tool: 'http.request', status: 'running', attempts: 1, finished_at: null }),
+      ]);
+
+      await sut.markStepSucceeded(step, 1, { method: 'GET', url: 'https://example.com' }, { status: 200, body: 'ok' });
+
+      expect(await stepRows(runId)).toEqual([
+        expect.objectContaining({
+          step_key: 'fetch/get',
+          status: 'succeeded',
+          attempts: 1,
+          input: { method: 'GET', url: 'https://example.com' },
+          output: { status: 200, body: 'ok' },
+          error: null,
+          started_at: expect.any(String),
+          finished_at: expect.any(String),
+        }),
+      ]);
+    });
+
+    it('stores a string output as a JSON string, not as raw text', async () => {
+      const runId = await newRun();
+
+      await sut.markStepSucceeded(toolStep(runId), 1, 'plain input', 'plain output');
+
+      expect(await stepRow(runId, 'fetch/get')).toMatchObject({ input: 'plain input', output: 'plain output' });
+    });
+
+    it('keeps one row through retries: attempts is the latest attempt and the error of a failed attempt is cleared', async () => {
+      const runId = await newRun();
+      const step = toolStep(runId);
+      const failure = { type: 'HttpServerError', message: 'GET https://example.com/ answered 500 Internal Server Error' };
+
+      await sut.markStepRunning(step, 1);
+      await sut.markStepFailed(step, 1, failure, { method: 'GET' });
+      expect(await stepRow(runId, 'fetch/get')).toMatchObject({ status: 'failed', attempts: 1, error: failure, input: { method: 'GET' } });
+
+      await sut.markStepRunning(step, 2);
+      expect(await stepRow(runId, 'fetch/get')).toMatchObject({ status: 'running', attempts: 2, error: null, finished_at: null });
+
+      await sut.markStepSucceeded(step, 2, { method: 'GET' }, { status: 200 });
+      await sut.markStepSucceeded(step, 2, { method: 'GET' }, { status: 200 });
+
+      const rows = await stepRows(runId);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ status: 'succeeded', attempts: 2, error: null, output: { status: 200 } });
+    });
+
+    it('never lowers attempts when an earlier attempt writes after a later one', async () => {
+      const runId = await newRun();
+      const step = toolStep(runId);
+
+      await sut.markStepRunning(step, 3);
+      await sut.markStepRunning(step, 2);
+
+      expect(await stepRow(runId, 'fetch/get')).toMatchObject({ attempts: 3 });
+    });
+
+    it('keeps the result of the latest attempt when a superseded attempt reports late', async () => {
+      // Attempt 1 timed out and only notices at its next heartbeat, after attempt 2 already succeeded.
+      const runId = await newRun();
+      const step = toolStep(runId);
+      await sut.markStepRunning(step, 1);
+      await sut.markStepRunning(step, 2);
+      await sut.markStepSucceeded(step, 2, { method: 'GET' }, { status: 200 });
+
+      await sut.markStepFailed(step, 1, { type: 'CancelledFailure', message: 'TIMED_OUT' });
+
+      const rows = await stepRows(runId);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ status: 'succeeded', attempts: 2, output: { status: 200 }, error: null });
+    });
+
+    it('keeps the recorded input when a failure happens before the input was resolved', async () => {
+      const runId = await newRun();
+      const step = toolStep(runId);
+      await sut.markStepFailed(step, 1, { type: 'HttpServerError', message: '500' }, { method: 'GET' });
+
+      await sut.markStepFailed(step, 2, { type: 'TemplateError', message: 'no value' });
+
+      expect(await stepRow(runId, 'fetch/get')).toMatchObject({ input: { method: 'GET' }, attempts: 2, error: { type: 'TemplateError', message: 'no value' } });
+    });
+  });
+
+  describe('markMicroAgentFinished', () => {
+    it("copies the last step's output into the micro agent and skips the steps that never ran", async () => {
+      const runId = await newRun();
+      await sut.markRunStarted(runId, ['fetch']);
+      await sut.markMicroAgentStarted(runId, 'fetch', 'wf', [planned({ id: 'get', position: 0 }), planned({ id: 'render', position: 1 }), planned({ id: 'notify', position: 2 })]);
+      await sut.markStepSucceeded(toolStep(runId, { stepId: 'get' }), 1, {}, { text: 'first' });
+      await sut.markStepSucceeded(toolStep(runId, { stepId: 'render', position: 1 }), 1, {}, { text: 'second' });
+
+      await sut.markMicroAgentFinished(runId, 'fetch', 'succeeded', null, 'render');
+
+      const rows = await stepRows(runId);
+      expect(rows.find((row) => row.step_key === 'fetch')).toMatchObject({
+        status: 'succeeded',
+        output: { text: 'second' },
+        error: null,
+        finished_at: expect.any(String),
+      });
+      expect(rows.filter((row) => row.kind === 'tool').map((row) => [row.step_key, row.status])).toEqual([
+        ['fetch/get', 'succeeded'],
+        ['fetch/render', 'succeeded'],
+        ['fetch/notify', 'skipped'],
+      ]);
+    });
+
+    it('records a failure with its error and no output, and leaves other micro agents alone', async () => {
+      const runId = await newRun();
+      await sut.markRunStarted(runId, ['fetch', 'other']);
+      await sut.markMicroAgentStarted(runId, 'fetch', 'wf', [planned({ id: 'get', position: 0 }), planned({ id: 'render', position: 1 })]);
+      await sut.markMicroAgentStarted(runId, 'other', 'wf2', [planned({ id: 'get', position: 0 })]);
+      const error = { type: 'HttpClientError', message: 'GET https://example.com/ answered 404 Not Found' };
+      await sut.markStepFailed(toolStep(runId), 1, error, { method: 'GET' });
+
+      await sut.markMicroAgentFinished(runId, 'fetch', 'failed', error);
+
+      const rows = await stepRows(runId);
+      expect(rows.find((row) => row.step_key === 'fetch')).toMatchObject({ status: 'failed', error, output: null });
+      expect(rows.find((row) => row.step_key === 'fetch/render')).toMatchObject({ status: 'skipped' });
+      expect(rows.find((row) => row.step_key === 'other')).toMatchObject({ status: 'running' });
+      expect(rows.find((row) => row.step_key === 'other/get')).toMatchObject({ status: 'pending' });
+    });
+  });
+
+  describe('markRunFinished', () => {
+    it("on success sets the run's output to every micro agent's output by key", async () => {
+      const runId = await newRun();
+      await sut.markRunStarted(runId, ['users', 'digest']);
+      await finishedMicroAgent(runId, 'users', { fetch: { status: 200, body: [{ name: 'ada' }] } });
+      await finishedMicroAgent(runId, 'digest', { render: { text: 'draft' }, polish: { text: 'Users: ada' } });
+
+      await sut.markRunFinished(runId, 'succeeded', null);
+
+      expect(await runRow(runId)).toEqual({
+        status: 'succeeded',
+        output: { users: { status: 200, body: [{ name: 'ada' }] }, digest: { text: 'Users: ada' } },
+        error: null,
+        started_at: expect.any(String),
+        finished_at: expect.any(String),
+      });
+    });
+
+    it('on failure stores the error, keeps output empty and skips the micro agents and steps that never ran', async () => {
+      const runId = await newRun();
+      await sut.markRunStarted(runId, ['users', 'repos', 'digest']);
+      await finishedMicroAgent(runId, 'users', { fetch: { status: 200 } });
+      await sut.markMicroAgentStarted(runId, 'repos', 'wf', [planned({ id: 'fetch', position: 0 }), planned({ id: 'sort', position: 1 })]);
+      const error = { type: 'HttpClientError', message: 'answered 404' };
+      await sut.markStepFailed(toolStep(runId, { microAgentKey: 'repos', stepId: 'fetch' }), 1, error);
+      await sut.markMicroAgentFinished(runId, 'repos', 'failed', error);
+
+      await sut.markRunFinished(runId, 'failed', error);
+
+      expect(await runRow(runId)).toMatchObject({ status: 'failed', error, output: null, finished_at: expect.any(String) });
+      const statuses = Object.fromEntries((await stepRows(runId)).map((row) => [row.step_key, row.status]));
+      expect(statuses).toEqual({
+        users: 'succeeded',
+        'users/fetch': 'succeeded',
+        repos: 'failed',
+        'repos/fetch': 'failed',
+        'repos/sort': 'skipped',
+        digest: 'skipped',
+      });
+    });
+
+    it('keeps the first finished_at when called again', async () => {
+      const runId = await newRun();
+      await sut.markRunStarted(runId, ['a']);
+      await sut.markRunFinished(runId, 'cancelled', { type: 'Cancelled', message: 'cancelled by user' });
+      const first = await runRow(runId);
+
+      await sut.markRunFinished(runId, 'cancelled', { type: 'Cancelled', message: 'cancelled by user' });
+
+      expect((await runRow(runId)).finished_at).toBe(first.finished_at);
+    });
+  });
+
+  describe('loadTemplateContext', () => {
+    it('returns the run input and only the named outputs that succeeded', async () => {
+      const runId = await newRun({ city: 'Lyon', ids: [1, 2] });
+      await sut.markRunStarted(runId, ['named', 'unnamed', 'broken', 'current']);
+      await finishedMicroAgent(runId, 'named', { only: { text: 'named output' } });
+      await finishedMicroAgent(runId, 'unnamed', { only: { text: 'not asked for' } });
+      await sut.markMicroAgentFinished(runId, 'broken', 'failed', { type: 'Boom', message: 'boom' });
+      await sut.markMicroAgentStarted(runId, 'current', 'wf', [planned({ id: 'first' }), planned({ id: 'second', position: 1 })]);
+      await sut.markStepSucceeded(toolStep(runId, { microAgentKey: 'current', stepId: 'first' }), 1, {}, { text: 'first output' });
+      await sut.markStepSucceeded(toolStep(runId, { microAgentKey: 'current', stepId: 'unasked', position: 2 }), 1, {}, { text: 'unasked' });
+      await sut.markStepRunning(toolStep(runId, { microAgentKey: 'current', stepId: 'second', position: 1 }), 1);
+
+      const context = await sut.loadTemplateContext(runId, 'current', {
+        agentKeys: ['named', 'broken', 'current', 'absent'],
+        stepIds: ['first', 'second', 'only'],
+      });
+
+      expect(context).toEqual({
+        input: { city: 'Lyon', ids: [1, 2] },
+        agents: { named: { output: { text: 'named output' } } },
+        steps: { first: { output: { text: 'first output' } } },
+      });
+    });
+
+    it('reads steps of the asking micro agent only', async () => {
+      const runId = await newRun();
+      await sut.markStepSucceeded(toolStep(runId, { microAgentKey: 'other', stepId: 'render' }), 1, {}, { text: 'other' });
+
+      const context = await sut.loadTemplateContext(runId, 'mine', { agentKeys: [], stepIds: ['render'] });
+
+      expect(context.steps).toEqual({});
+    });
+
+    it('returns only the input when no output is named', async () => {
+      const runId = await newRun({ x: 1 });
+
+      expect(await sut.loadTemplateContext(runId, 'fetch', { agentKeys: [], stepIds: [] })).toEqual({ input: { x: 1 }, agents: {}, steps: {} });
+    });
+
+    it('fails for a run that does not exist', async () => {
+      const missing = '00000000-0000-4000-8000-000000000000';
+
+      await expect(sut.loadTemplateContext(missing, 'fetch', { agentKeys: [], stepIds: [] })).rejects.toThrow(`run ${missing} does not exist`);
+    });
+  });
+});
