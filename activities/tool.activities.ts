@@ -54,6 +54,10 @@ export const createToolActivities = ({ history, tools }: ToolDependencies) => ({
       await history.markStepSucceeded(step, info.attempt, resolvedArgs, output);
       return { stepKey, outputBytes: Buffer.byteLength(JSON.stringify(output)) };
     } catch (error) {
+      if (cancellationSignal.aborted) {
+        await history.markStepCancelled(step, info.attempt, resolvedArgs);
+        throw cancellationSignal.reason;
+      }
       const failure = classifyError(error);
       await history.markStepFailed(step, info.attempt, { type: failure.type ?? 'Error', message: failure.message }, resolvedArgs);
       throw failure;

@@ -38,7 +38,7 @@ export class InitialSchema1763740000000 implements MigrationInterface {
         name text NOT NULL,
         definition jsonb NOT NULL,
         version int NOT NULL DEFAULT 1,
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await db.query(`CREATE INDEX agents_user_created_idx ON agents (user_id, created_at DESC, id DESC)`);
@@ -55,7 +55,7 @@ export class InitialSchema1763740000000 implements MigrationInterface {
         error jsonb,
         workflow_id text NOT NULL,
         idempotency_key text,
-        created_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
         started_at timestamptz,
         finished_at timestamptz
       )`);

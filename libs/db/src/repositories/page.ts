@@ -10,6 +10,8 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export class InvalidCursorError extends Error {
   override readonly name = 'InvalidCursorError';
 }
@@ -19,7 +21,10 @@ interface Positioned {
   createdAt: Date;
 }
 
-/** Keyset pagination, newest first, over `(created_at, id)`; the cursor is opaque to clients. */
+/**
+ * Keyset pagination, newest first, over `(created_at, id)`; the cursor is opaque to clients.
+ * Paged tables keep created_at in milliseconds, the precision of a JS Date, so a cursor is exact.
+ */
 export async function pageNewestFirst<T extends Positioned>(query: SelectQueryBuilder<T>, { limit, cursor }: PageRequest): Promise<Page<T>> {
   const alias = query.alias;
   if (cursor) {
@@ -42,8 +47,9 @@ function encodeCursor({ createdAt, id }: Positioned): string {
 
 function decodeCursor(cursor: string): { cursorTime: string; cursorId: string } {
   try {
-    const [cursorTime, cursorId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (Number.isNaN(Date.parse(cursorTime)) || !/^[0-9a-f-]{36}$/.test(cursorId)) throw new Error();
+    const [cursorTime, cursorId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof cursorTime !== 'string' || new Date(cursorTime).toISOString() !== cursorTime) throw new Error();
+    if (typeof cursorId !== 'string' || !UUID.test(cursorId)) throw new Error();
     return { cursorTime, cursorId };
   } catch {
     throw new InvalidCursorError('cursor is not one this API returned');

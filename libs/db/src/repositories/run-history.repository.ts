@@ -47,11 +47,16 @@ export class RunHistoryRepository {
     });
   }
 
-  /** Closes the run; on success its output is every micro agent's output by key. */
+  /**
+   * Closes the run; on success its output is every micro agent's output by key. What never started is
+   * skipped; what was still running when the run was cancelled or timed out is cancelled.
+   */
   async markRunFinished(runId: string, status: RunStatus, error: RunError | null): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(
-        `UPDATE run_steps SET status = 'skipped' WHERE run_id = $1 AND status = 'pending'`,
+        `UPDATE run_steps SET status = CASE status WHEN 'pending' THEN 'skipped' ELSE 'cancelled' END,
+                finished_at = CASE status WHEN 'running' THEN now() ELSE finished_at END
+          WHERE run_id = $1 AND status IN ('pending', 'running')`,
         [runId],
       );
       await tx.query(
@@ -110,6 +115,10 @@ export class RunHistoryRepository {
     await this.upsertStep(step, { status: 'failed', attempts: attempt, input, error, finished: true });
   }
 
+  async markStepCancelled(step: ToolStepRef, attempt: number, input?: JsonValue): Promise<void> {
+    await this.upsertStep(step, { status: 'cancelled', attempts: attempt, input, error: null, finished: true });
+  }
+
   /** Loads only what a step's templates read: the run input and the named outputs. */
   async loadTemplateContext(runId: string, microAgentKey: string, needs: TemplateNeeds): Promise<TemplateContext> {
     const [run] = (await this.db.query(`SELECT input FROM agent_runs WHERE id = $1`, [runId])) as Array<{ input: JsonValue }>;
@@ -138,12 +147,14 @@ export class RunHistoryRepository {
        VALUES ($1, $2, $3, 'tool', $4, $5, $6, $7, $8, $9, $10, now(), CASE WHEN $11 THEN now() END)
        ON CONFLICT (run_id, step_key) DO UPDATE SET
          status = EXCLUDED.status,
-         attempts = GREATEST(run_steps.attempts, EXCLUDED.attempts),
+         attempts = EXCLUDED.attempts,
          input = COALESCE(EXCLUDED.input, run_steps.input),
          output = EXCLUDED.output,
          error = EXCLUDED.error,
          started_at = COALESCE(run_steps.started_at, EXCLUDED.started_at),
-         finished_at = EXCLUDED.finished_at`,
+         finished_at = EXCLUDED.finished_at
+       -- A superseded attempt that reports late (it noticed its timeout at the next heartbeat) changes nothing.
+       WHERE run_steps.attempts <= EXCLUDED.attempts`,
       [
         step.runId,
         toolStepKey(step.microAgentKey, step.stepId),

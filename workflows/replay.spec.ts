@@ -1,0 +1,23 @@
+import { Worker } from '@temporalio/worker';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { workflowBundle } from '../test/support/temporal';
+
+/**
+ * Histories recorded from real runs (`temporal workflow show --output json`). Today's workflow code must
+ * replay every one of them, or runs in flight when it deploys would break: record a new history when a
+ * workflow changes on purpose, keep the old ones until no run of that version can be open.
+ */
+const HISTORIES_DIR = join(__dirname, '..', 'test', 'histories');
+const histories = readdirSync(HISTORIES_DIR).filter((file) => file.endsWith('.json'));
+
+describe('recorded workflow histories', () => {
+  it('has histories to replay', () => {
+    expect(histories.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it.each(histories)('replays %s with the current workflow code', async (file) => {
+    const history = JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8'));
+    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file)).resolves.toBeUndefined();
+  });
+});
