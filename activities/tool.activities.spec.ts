@@ -1,12 +1,12 @@
 import { FAILURE_TYPES, type JsonObject, type JsonValue, type RunError } from '@flowmate/contracts';
-import { AgentsRepository, createDataSource, RunHistoryRepository, RunsRepository, runMigrations, UsersRepository, type ToolStepRef } from '@flowmate/db';
+import { AgentsRepository, RunHistoryRepository, RunsRepository, UsersRepository, type ToolStepRef } from '@flowmate/db';
 import { GuardedHttpClient } from '@flowmate/integrations';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { startHttpFixture, type HttpFixture } from '../test/fakes/http-fixture';
-import { createTestDatabase, type TestDatabase } from '../test/support/database';
+import { openMigratedDatabase, type MigratedDatabase } from '../test/support/database';
 import { factory } from '../test/support/factory';
 import { pollUntil } from '../test/support/poll';
 import { createToolActivities, type ToolStepOutcome, type ToolStepRequest } from './tool.activities';
@@ -22,7 +22,7 @@ interface StepRow {
 }
 
 describe(createToolActivities.name, () => {
-  let database: TestDatabase;
+  let database: MigratedDatabase;
   let db: DataSource;
   let fixture: HttpFixture;
   let http: GuardedHttpClient;
@@ -32,10 +32,8 @@ describe(createToolActivities.name, () => {
   let flakyCalls = 0;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = createDataSource({ url: database.url, poolSize: 4 });
-    await db.initialize();
-    await runMigrations(db);
+    database = await openMigratedDatabase(4);
+    db = database.db;
     history = new RunHistoryRepository(db);
 
     const user = await new UsersRepository(db).findOrCreateByEmail('tools@example.com');
@@ -59,8 +57,7 @@ describe(createToolActivities.name, () => {
   afterAll(async () => {
     await http?.close();
     await fixture?.close();
-    await db?.destroy();
-    await database?.drop();
+    await database?.close();
   });
 
   const stepRequest = (runId: string, overrides: Partial<ToolStepRequest> = {}): ToolStepRequest => ({

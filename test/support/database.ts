@@ -1,5 +1,7 @@
+import { createDataSource, runMigrations } from '@flowmate/db';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
 
 /** The server tests create their throwaway databases on. */
 export function adminDatabaseUrl(): string {
@@ -31,4 +33,23 @@ async function withAdmin(work: (admin: Client) => Promise<unknown>): Promise<voi
   } finally {
     await admin.end();
   }
+}
+
+export interface MigratedDatabase {
+  db: DataSource;
+  close(): Promise<void>;
+}
+
+/** A throwaway database with the schema applied, for repository and activity tests. */
+export async function openMigratedDatabase(poolSize = 4): Promise<MigratedDatabase> {
+  const database = await createTestDatabase();
+  const db = await createDataSource({ url: database.url, poolSize }).initialize();
+  await runMigrations(db);
+  return {
+    db,
+    close: async () => {
+      await db.destroy();
+      await database.drop();
+    },
+  };
 }

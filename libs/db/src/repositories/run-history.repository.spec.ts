@@ -1,8 +1,7 @@
 import type { JsonValue, RunError } from '@flowmate/contracts';
 import type { DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
+import { openMigratedDatabase, type MigratedDatabase } from '../../../../test/support/database';
 import { factory } from '../../../../test/support/factory';
-import { createDataSource, runMigrations } from '../data-source';
 import { AgentsRepository } from './agents.repository';
 import { RunHistoryRepository, type PlannedStep, type ToolStepRef } from './run-history.repository';
 import { RunsRepository } from './runs.repository';
@@ -33,16 +32,14 @@ interface RunRow {
 }
 
 describe(RunHistoryRepository.name, () => {
-  let database: TestDatabase;
+  let database: MigratedDatabase;
   let db: DataSource;
   let sut: RunHistoryRepository;
   let newRun: (input?: JsonValue) => Promise<string>;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = createDataSource({ url: database.url, poolSize: 4 });
-    await db.initialize();
-    await runMigrations(db);
+    database = await openMigratedDatabase(4);
+    db = database.db;
     sut = new RunHistoryRepository(db);
 
     const user = await new UsersRepository(db).findOrCreateByEmail('history@example.com');
@@ -52,8 +49,7 @@ describe(RunHistoryRepository.name, () => {
   });
 
   afterAll(async () => {
-    await db?.destroy();
-    await database?.drop();
+    await database?.close();
   });
 
   const toolStep = (runId: string, overrides: Partial<ToolStepRef> = {}): ToolStepRef => ({

@@ -1,32 +1,28 @@
 import type { AgentDefinition, RunStatus } from '@flowmate/contracts';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
+import { openMigratedDatabase, type MigratedDatabase } from '../../../../test/support/database';
 import { factory } from '../../../../test/support/factory';
-import { createDataSource, runMigrations } from '../data-source';
 import { AgentRunEntity } from '../entities';
 import { AgentsRepository } from './agents.repository';
 import { InvalidCursorError, pageNewestFirst } from './page';
 import { RunsRepository, type NewRun } from './runs.repository';
 import { UsersRepository } from './users.repository';
 
-let database: TestDatabase;
+let database: MigratedDatabase;
 let db: DataSource;
 let users: UsersRepository;
 let agents: AgentsRepository;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDataSource({ url: database.url, poolSize: 8 });
-  await db.initialize();
-  await runMigrations(db);
+  database = await openMigratedDatabase(8);
+  db = database.db;
   users = new UsersRepository(db);
   agents = new AgentsRepository(db);
 });
 
 afterAll(async () => {
-  await db?.destroy();
-  await database?.drop();
+  await database?.close();
 });
 
 const newUser = async (): Promise<string> => (await users.findOrCreateByEmail(`${randomUUID()}@example.com`)).id;
