@@ -38,7 +38,12 @@ export class HealthController {
     ]);
     const workersPolling = temporal ? await this.countPollers() : null;
     const body: ReadinessDto = { status: postgres && temporal ? 'ok' : 'unavailable', checks: { postgres, temporal }, workersPolling };
-    if (body.status !== 'ok') throw new ServiceUnavailableException({ message: 'Not ready', ...body });
+    if (body.status !== 'ok') {
+      const details = Object.entries(body.checks)
+        .filter(([, up]) => !up)
+        .map(([path]) => ({ path, message: 'unreachable' }));
+      throw new ServiceUnavailableException({ message: 'Not ready', details });
+    }
     return body;
   }
 

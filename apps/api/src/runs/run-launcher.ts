@@ -5,6 +5,9 @@ import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common'
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { InjectConfig } from '../core/app-config.provider';
 
+/** How long a caller waits for Temporal before the run is refused with 503. */
+const START_DEADLINE_MS = 5_000;
+
 /** Starts the parent workflow of a queued run; the workflow id makes a repeated start harmless. */
 @Injectable()
 export class RunLauncher {
@@ -18,32 +21,36 @@ export class RunLauncher {
 
   async launch(run: AgentRunEntity, agent: AgentEntity): Promise<void> {
     try {
-      await this.temporal.workflow.start<MainAgentWorkflow>(WORKFLOW_NAMES.mainAgent, {
-        workflowId: run.workflowId,
-        taskQueue: this.config.temporal.taskQueue,
-        args: [
-          {
-            runId: run.id,
-            userId: run.userId,
-            agentId: agent.id,
-            agentVersion: run.agentVersion,
-            trigger: run.trigger,
-            definition: agent.definition,
-          },
-        ],
-        typedSearchAttributes: [
-          { key: SEARCH_ATTRIBUTES.userId, value: run.userId },
-          { key: SEARCH_ATTRIBUTES.agentId, value: agent.id },
-          { key: SEARCH_ATTRIBUTES.trigger, value: run.trigger },
-        ],
-        memo: { agentName: agent.name, agentVersion: run.agentVersion },
-      });
+      await this.temporal.withDeadline(Date.now() + START_DEADLINE_MS, () => this.start(run, agent));
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return;
       this.logger.error({ err: error, runId: run.id }, 'could not start the run workflow');
       await this.runs.markFailed(run.id, { type: 'StartFailed', message: 'Temporal could not be reached; the run was not started' });
       throw new ServiceUnavailableException('Temporal could not be reached; the run was not started. Try again shortly.');
     }
+  }
+
+  private async start(run: AgentRunEntity, agent: AgentEntity): Promise<void> {
+    await this.temporal.workflow.start<MainAgentWorkflow>(WORKFLOW_NAMES.mainAgent, {
+      workflowId: run.workflowId,
+      taskQueue: this.config.temporal.taskQueue,
+      args: [
+        {
+          runId: run.id,
+          userId: run.userId,
+          agentId: agent.id,
+          agentVersion: run.agentVersion,
+          trigger: run.trigger,
+          definition: agent.definition,
+        },
+      ],
+      typedSearchAttributes: [
+        { key: SEARCH_ATTRIBUTES.userId, value: run.userId },
+        { key: SEARCH_ATTRIBUTES.agentId, value: agent.id },
+        { key: SEARCH_ATTRIBUTES.trigger, value: run.trigger },
+      ],
+      memo: { agentName: agent.name, agentVersion: run.agentVersion },
+    });
   }
 
   uiLink = (workflowId: string): string =>
