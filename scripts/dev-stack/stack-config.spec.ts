@@ -36,6 +36,14 @@ describe(readStackConfig.name, () => {
     });
   });
 
+  it('keeps its data where FLOWMATE_DATA_DIR says', () => {
+    expect(readStackConfig('/repo', { FLOWMATE_DATA_DIR: '/tmp/fm' })).toMatchObject({
+      dataDir: '/tmp/fm',
+      temporal: { dbFilename: '/tmp/fm/temporal.db' },
+      postgres: { dataDir: '/tmp/fm/postgres' },
+    });
+  });
+
   it('keeps an explicit HTTP_TOOL_ALLOWED_HOSTS, even an empty one', () => {
     expect(readStackConfig('/repo', { HTTP_TOOL_ALLOWED_HOSTS: '' }).httpToolAllowedHosts).toBe('');
     expect(readStackConfig('/repo', { HTTP_TOOL_ALLOWED_HOSTS: 'api.internal:8080' }).httpToolAllowedHosts).toBe('api.internal:8080');

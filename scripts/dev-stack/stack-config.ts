@@ -23,7 +23,7 @@ export interface StackConfig {
 }
 
 export function readStackConfig(root: string, env: NodeJS.ProcessEnv): StackConfig {
-  const dataDir = join(root, '.data');
+  const dataDir = given(env.FLOWMATE_DATA_DIR) ?? join(root, '.data');
   const uiUrl = given(env.TEMPORAL_UI_URL);
   const temporalAddress = given(env.TEMPORAL_ADDRESS);
   const databaseUrl = given(env.DATABASE_URL);
