@@ -8,6 +8,11 @@ import { pollUntil } from '../support/poll';
 
 const ROOT = join(__dirname, '..', '..');
 
+interface RunBody {
+  status: string;
+  output: { report: { text: string } };
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
@@ -73,13 +78,13 @@ describe('npm start (e2e)', () => {
 
   it('runs the README walkthrough agent to success', async () => {
     const api = `http://127.0.0.1:${ports.api}/api/v1`;
-    const post = async (path: string, body: unknown, token?: string) => {
+    const post = async <T = Record<string, string>>(path: string, body: unknown, token?: string): Promise<T> => {
       const response = await fetch(`${api}${path}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify(body),
       });
-      return response.json();
+      return (await response.json()) as T;
     };
     const { magicLinkToken } = await post('/auth', { email: 'newcomer@example.com' });
     const { accessToken } = await post('/auth/verify', { token: magicLinkToken });
@@ -112,7 +117,7 @@ describe('npm start (e2e)', () => {
     const { runId } = await post(`/agents/${agent.id}/run`, { input: { apiBase: `http://127.0.0.1:${ports.api}` } }, accessToken);
 
     const run = await pollUntil(
-      async () => (await fetch(`${api}/runs/${runId}`, { headers: { Authorization: `Bearer ${accessToken}` } })).json(),
+      async () => (await (await fetch(`${api}/runs/${runId}`, { headers: { Authorization: `Bearer ${accessToken}` } })).json()) as RunBody,
       (body) => ['succeeded', 'failed'].includes(body.status),
     );
 
