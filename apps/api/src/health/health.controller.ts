@@ -34,7 +34,7 @@ export class HealthController {
   async ready(): Promise<ReadinessDto> {
     const [postgres, temporal] = await Promise.all([
       succeeds(() => this.db.query('SELECT 1')),
-      succeeds(() => this.temporal.workflowService.getSystemInfo({})),
+      succeeds(() => this.withTemporalDeadline(() => this.temporal.workflowService.getSystemInfo({}))),
     ]);
     const workersPolling = temporal ? await this.countPollers() : null;
     const body: ReadinessDto = { status: postgres && temporal ? 'ok' : 'unavailable', checks: { postgres, temporal }, workersPolling };
@@ -49,7 +49,7 @@ export class HealthController {
 
   private async countPollers(): Promise<number | null> {
     try {
-      const response = await withTimeout(
+      const response = await this.withTemporalDeadline(() =>
         this.temporal.workflowService.describeTaskQueue({
           namespace: this.config.temporal.namespace,
           taskQueue: { name: this.config.temporal.taskQueue },
@@ -60,6 +60,11 @@ export class HealthController {
     } catch {
       return null;
     }
+  }
+
+  /** A gRPC deadline, unlike a race, also stops the client's own retries once the check gives up. */
+  private withTemporalDeadline<T>(call: () => Promise<T>): Promise<T> {
+    return this.temporal.withDeadline(Date.now() + CHECK_TIMEOUT_MS, call);
   }
 }
 
