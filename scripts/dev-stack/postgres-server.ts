@@ -1,8 +1,9 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, type Stats } from 'node:fs';
-import { chmod, chown, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, parse, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -46,8 +47,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const dataDir = resolve(options.dataDir);
   const cluster = join(dataDir, 'pgdata');
   const passwordFile = join(dataDir, 'password');
-  const bin = embeddedPostgresBinDir();
   const runAs = unprivilegedUser();
+  const bin = await runnableBinDir(embeddedPostgresBinDir(), runAs);
 
   await mkdir(dataDir, { recursive: true });
   if (runAs) {
@@ -117,15 +118,41 @@ function unprivilegedUser(): RunAs | undefined {
   }
 }
 
+/**
+ * As root, the binaries run as `nobody`, who may not reach a project under a private folder (say
+ * /root): then they are copied once to a world-readable folder under the system temp directory.
+ */
+async function runnableBinDir(bin: string, runAs: RunAs | undefined): Promise<string> {
+  if (!runAs || !(await firstUntraversable(bin, runAs))) return bin;
+  const native = resolve(bin, '..');
+  const { version } = JSON.parse(await readFile(join(native, '..', 'package.json'), 'utf8')) as { version: string };
+  const staged = join(tmpdir(), `flowmate-postgres-${process.platform}-${process.arch}-${version}`);
+  if (!existsSync(join(staged, 'bin', 'postgres'))) {
+    const partial = `${staged}.${process.pid}`;
+    await cp(native, partial, { recursive: true, verbatimSymlinks: true });
+    await rename(partial, staged).catch(async (error: NodeJS.ErrnoException) => {
+      // Another launcher staged the same version first; use theirs.
+      await rm(partial, { recursive: true, force: true });
+      if (!existsSync(join(staged, 'bin', 'postgres'))) throw error;
+    });
+  }
+  return join(staged, 'bin');
+}
+
 async function assertTraversable(dir: string, user: RunAs): Promise<void> {
+  const blocked = await firstUntraversable(dir, user);
+  if (blocked) {
+    throw new Error(
+      `Postgres runs as user ${user.name} because this is root, and ${user.name} cannot enter ${blocked}; ` +
+        `allow it (chmod o+x ${blocked}), move the project, or set DATABASE_URL`,
+    );
+  }
+}
+
+async function firstUntraversable(dir: string, user: RunAs): Promise<string | undefined> {
   for (let current = dir; ; current = dirname(current)) {
-    if (!canTraverse(await stat(current), user)) {
-      throw new Error(
-        `Postgres runs as user ${user.name} because this is root, and ${user.name} cannot enter ${current}; ` +
-          `allow it (chmod o+x ${current}), move the project, or set DATABASE_URL`,
-      );
-    }
-    if (current === parse(current).root) return;
+    if (!canTraverse(await stat(current), user)) return current;
+    if (current === parse(current).root) return undefined;
   }
 }
 
