@@ -1,10 +1,10 @@
-import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { assertPortFree } from './ports';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres-server';
+import { runnableBinDir, startEmbeddedPostgres, type EmbeddedPostgres, type RunAs } from './postgres-server';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -79,3 +79,41 @@ async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+describe(runnableBinDir.name, () => {
+  const nobody: RunAs = { name: 'nobody', uid: 65534, gid: 65534 };
+  let privateRoot: string;
+
+  beforeEach(async () => {
+    privateRoot = await mkdtemp(join(tmpdir(), 'flowmate-private-'));
+    await mkdir(join(privateRoot, 'pkg', 'native', 'bin'), { recursive: true });
+    await writeFile(join(privateRoot, 'pkg', 'package.json'), JSON.stringify({ version: `0.0.0-test-${process.pid}` }));
+    await writeFile(join(privateRoot, 'pkg', 'native', 'bin', 'postgres'), '#!/bin/sh\n', { mode: 0o755 });
+  });
+  afterEach(async () => {
+    await rm(privateRoot, { recursive: true, force: true });
+    await rm(join(tmpdir(), `flowmate-postgres-${process.platform}-${process.arch}-0.0.0-test-${process.pid}`), { recursive: true, force: true });
+  });
+
+  it('uses the binaries where they are when the unprivileged user can reach them', async () => {
+    await chmod(privateRoot, 0o755);
+    const bin = join(privateRoot, 'pkg', 'native', 'bin');
+
+    await expect(runnableBinDir(bin, nobody)).resolves.toBe(bin);
+  });
+
+  it('stages them once, executable, where the unprivileged user can reach them', async () => {
+    const bin = join(privateRoot, 'pkg', 'native', 'bin');
+
+    const staged = await runnableBinDir(bin, nobody);
+
+    expect(staged).toBe(join(tmpdir(), `flowmate-postgres-${process.platform}-${process.arch}-0.0.0-test-${process.pid}`, 'bin'));
+    expect((await stat(join(staged, 'postgres'))).mode & 0o111).toBe(0o111);
+    await expect(runnableBinDir(bin, nobody)).resolves.toBe(staged);
+  });
+
+  it('needs no staging when not root', async () => {
+    const bin = join(privateRoot, 'pkg', 'native', 'bin');
+    await expect(runnableBinDir(bin, undefined)).resolves.toBe(bin);
+  });
+});

@@ -29,7 +29,7 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
-interface RunAs {
+export interface RunAs {
   name: string;
   uid: number;
   gid: number;
@@ -122,7 +122,7 @@ function unprivilegedUser(): RunAs | undefined {
  * As root, the binaries run as `nobody`, who may not reach a project under a private folder (say
  * /root): then they are copied once to a world-readable folder under the system temp directory.
  */
-async function runnableBinDir(bin: string, runAs: RunAs | undefined): Promise<string> {
+export async function runnableBinDir(bin: string, runAs: RunAs | undefined): Promise<string> {
   if (!runAs || !(await firstUntraversable(bin, runAs))) return bin;
   const native = resolve(bin, '..');
   const { version } = JSON.parse(await readFile(join(native, '..', 'package.json'), 'utf8')) as { version: string };
