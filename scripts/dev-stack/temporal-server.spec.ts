@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveTemporalExecutable } from './temporal-server';
+import { resolveTemporalExecutable, startTemporalDevServer } from './temporal-server';
 
 describe(resolveTemporalExecutable.name, () => {
   const saved = { PATH: process.env.PATH, FLOWMATE_CACHE_DIR: process.env.FLOWMATE_CACHE_DIR };
@@ -43,5 +43,14 @@ describe(resolveTemporalExecutable.name, () => {
   it('falls back to the SDK download, and says so, with neither a binary nor Go', async () => {
     await expect(resolveTemporalExecutable(log)).resolves.toEqual({ type: 'cached-download', downloadDir: join(scratch, 'cache') });
     expect(log).toHaveBeenCalledWith(expect.stringContaining('download'));
+  });
+
+  it('turns a dev server that cannot start into a message with the options, not a stack trace', async () => {
+    writeFileSync(executable(join(scratch, 'bin', 'temporal')), '#!/bin/sh\nexit 1\n');
+    process.env.PATH = join(scratch, 'bin');
+
+    await expect(startTemporalDevServer({ searchAttributes: [], log })).rejects.toThrow(
+      /Could not start the Temporal dev server[\s\S]*Options: put the `temporal` CLI on PATH[\s\S]*TEMPORAL_ADDRESS/,
+    );
   });
 });
