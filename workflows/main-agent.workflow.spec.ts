@@ -1,17 +1,20 @@
 import {
+  progressQuery,
   runWorkflowId,
   type AgentDefinition,
   type MicroAgentDefinition,
   type RunError,
+  type RunProgress,
   type RunStatus,
 } from '@flowmate/contracts';
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Runtime, Worker, DefaultLogger } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunHistoryActivities } from '../activities/run-history.activities';
 import type { ToolActivities, ToolStepRequest } from '../activities/tool.activities';
+import { pollUntil } from '../test/support/poll';
 import { connectTemporal, workflowBundle } from '../test/support/temporal';
 import { mainAgentWorkflow } from './main-agent.workflow';
 
@@ -67,7 +70,11 @@ describe(mainAgentWorkflow.name, () => {
   });
   afterAll(() => temporal.close());
 
-  async function run(agent: AgentDefinition, activities: RunHistoryActivities & ToolActivities) {
+  async function run(
+    agent: AgentDefinition,
+    activities: RunHistoryActivities & ToolActivities,
+    whileRunning: (handle: WorkflowHandle<typeof mainAgentWorkflow>) => Promise<void> = async () => undefined,
+  ) {
     const taskQueue = `test-${randomUUID()}`;
     const worker = await Worker.create({
       connection: temporal.workerConnection,
@@ -76,13 +83,15 @@ describe(mainAgentWorkflow.name, () => {
       activities,
     });
     const runId = randomUUID();
-    return worker.runUntil(
-      temporal.client.workflow.execute(mainAgentWorkflow, {
+    return worker.runUntil(async () => {
+      const handle = await temporal.client.workflow.start(mainAgentWorkflow, {
         taskQueue,
         workflowId: runWorkflowId(runId),
         args: [{ runId, userId: 'u', agentId: 'g', agentVersion: 1, trigger: 'manual', definition: agent }],
-      }),
-    );
+      });
+      await whileRunning(handle);
+      return handle.result();
+    });
   }
 
   it('runs independent micro agents side by side and their dependant after both', async () => {
@@ -116,6 +125,21 @@ describe(mainAgentWorkflow.name, () => {
       },
     ]);
     expect(recorder.startedMicroAgents.sort()).toEqual(['a', 'b']);
+  });
+
+  it('answers the progress query while micro agents run', async () => {
+    let releaseTools: () => void = () => undefined;
+    const toolsReleased = new Promise<void>((resolve) => (releaseTools = resolve));
+    const { activities, recorder } = fakeActivities(() => toolsReleased);
+    let progress: RunProgress | undefined;
+
+    await run(definition(), activities, async (handle) => {
+      await pollUntil(async () => recorder.startedMicroAgents.length, (count) => count === 2);
+      progress = await handle.query(progressQuery);
+      releaseTools();
+    });
+
+    expect(progress).toEqual({ microAgents: { a: 'running', b: 'running', c: 'pending' } });
   });
 
   it('times the run out at limits.timeoutSeconds', async () => {
