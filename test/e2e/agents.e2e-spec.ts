@@ -86,6 +86,17 @@ describe('agents (e2e)', () => {
     await stack.http.get(`/api/v1/agents/${id}`).set('Authorization', ada.bearer).expect(200);
   });
 
+  it('documents the agent definition in the OpenAPI document', async () => {
+    const { body } = await stack.http.get('/docs-json').expect(200);
+
+    expect(body.paths['/api/v1/agents'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/AgentDefinitionDto' });
+    expect(body.components.schemas.AgentDefinitionDto).toMatchObject({
+      required: ['name', 'microAgents'],
+      properties: { microAgents: { type: 'array', maxItems: 20, items: { $ref: '#/components/schemas/MicroAgentDto' } } },
+    });
+    expect(body.components.schemas.ToolStepDto.required).toEqual(['id', 'tool', 'args']);
+  });
+
   it('lists the tools with JSON Schemas of their arguments', async () => {
     const tools = await stack.http.get('/api/v1/tools').set('Authorization', ada.bearer).expect(200);
     expect(tools.body.items.map((tool: { name: string }) => tool.name)).toEqual(['http.request', 'text.render']);

@@ -1,4 +1,5 @@
 import type { AppConfig } from '@flowmate/config';
+import { agentDefinitionSchemas } from '@flowmate/contracts/validation';
 import { RequestMethod, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -23,10 +24,9 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
     ],
   });
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle('FlowMate API').setVersion('1').addBearerAuth().build(),
-  );
+  const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('FlowMate API').setVersion('1').addBearerAuth().build());
+  // The definition DTOs carry class-validator rules, not swagger decorators; their schemas come from those rules.
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, ...agentDefinitionSchemas() } };
   SwaggerModule.setup('docs', app, document);
   return app;
 }
