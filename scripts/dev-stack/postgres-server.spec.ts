@@ -1,8 +1,8 @@
 import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { freePort } from '../../test/support/free-port';
 import { assertPortFree } from './ports';
 import { runnableBinDir, startEmbeddedPostgres, type EmbeddedPostgres, type RunAs } from './postgres-server';
 
@@ -70,14 +70,6 @@ async function query(url: string, sql: string, params?: unknown[]): Promise<unkn
   } finally {
     await client.end();
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1' }, resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe(runnableBinDir.name, () => {

@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertPortFree } from '../../scripts/dev-stack/ports';
+import { freePort } from '../support/free-port';
 import { pollUntil } from '../support/poll';
 
 const ROOT = join(__dirname, '..', '..');
@@ -11,16 +11,6 @@ const ROOT = join(__dirname, '..', '..');
 interface RunBody {
   status: string;
   output: { report: { text: string } };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /**

@@ -2,11 +2,7 @@ import { createDataSource, runMigrations } from '@flowmate/db';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-
-/** The server tests create their throwaway databases on. */
-export function adminDatabaseUrl(): string {
-  return process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-}
+import { adminDatabaseUrl } from './database-url';
 
 export interface TestDatabase {
   url: string;

@@ -1,5 +1,4 @@
-import type { TemporalDevServer } from '../../scripts/dev-stack/temporal-server';
-
 export default async function globalTeardown(): Promise<void> {
-  await (globalThis as { __temporalServer__?: TemporalDevServer }).__temporalServer__?.stop();
+  const stops = (globalThis as { __stopTestServers__?: Array<() => Promise<void>> }).__stopTestServers__ ?? [];
+  await Promise.all(stops.map((stop) => stop()));
 }
