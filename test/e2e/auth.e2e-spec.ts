@@ -72,6 +72,17 @@ describe('auth (e2e)', () => {
     expect(malformed.body).toMatchObject({ statusCode: 400, correlationId: expect.any(String) });
   });
 
+  it('refuses bodies over 1 MiB with 413 in the error shape', async () => {
+    const response = await stack.http.post('/api/v1/auth').send({ email: 'x'.repeat(1_100_000) }).expect(413);
+    expect(response.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large', correlationId: expect.any(String) });
+  });
+
+  it('sends helmet\'s security headers', async () => {
+    const response = await stack.http.get('/health/live').expect(200);
+    expect(response.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'SAMEORIGIN' });
+    expect(response.headers['x-powered-by']).toBeUndefined();
+  });
+
   it('echoes a safe correlation id and makes one otherwise', async () => {
     const echoed = await stack.http.get('/health/live').set('X-Correlation-ID', 'trace-123').expect(200);
     expect(echoed.headers['x-correlation-id']).toBe('trace-123');
