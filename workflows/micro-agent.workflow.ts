@@ -1,10 +1,10 @@
-import { type MicroAgentInput, type MicroAgentResult } from '@flowmate/contracts';
+import type { MicroAgentInput, MicroAgentResult, MicroAgentWorkflow } from '@flowmate/contracts';
 import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
 import { history, tools } from './activity-stubs';
 import { toRunError } from './failures';
 
 /** One child per micro agent: its steps in order, each a retryable tool activity. */
-export async function microAgentWorkflow({ runId, microAgent }: MicroAgentInput): Promise<MicroAgentResult> {
+export const microAgentWorkflow: MicroAgentWorkflow = async ({ runId, microAgent }: MicroAgentInput): Promise<MicroAgentResult> => {
   const { key, steps } = microAgent;
   await history.markMicroAgentStarted({
     runId,
@@ -37,4 +37,4 @@ export async function microAgentWorkflow({ runId, microAgent }: MicroAgentInput)
 
   await history.markMicroAgentFinished({ runId, key, status: 'succeeded', error: null, lastStepId: steps[steps.length - 1].id });
   return { key, stepsRun: steps.length };
-}
+};

@@ -1,4 +1,4 @@
-import type { TextRenderArgs } from '@flowmate/contracts';
+import type { TextRenderArgs, TextRenderResult } from '@flowmate/contracts';
 import Mustache from 'mustache';
 import type { ToolExecutor } from './tool-executor';
 
@@ -7,5 +7,5 @@ const noEscape = (text: string): string => text;
 
 export const renderText: ToolExecutor = async (args) => {
   const { template, data } = args as unknown as TextRenderArgs;
-  return { text: Mustache.render(template, data ?? {}, {}, { escape: noEscape }) };
+  return { text: Mustache.render(template, data ?? {}, {}, { escape: noEscape }) } satisfies TextRenderResult;
 };

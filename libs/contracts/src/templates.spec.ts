@@ -1,6 +1,5 @@
 import type { JsonValue } from './json';
 import {
-  isWholeTemplate,
   listTemplateReferences,
   parseTemplateExpression,
   resolveTemplates,
@@ -317,38 +316,3 @@ describe(listTemplateReferences.name, () => {
   });
 });
 
-describe(isWholeTemplate.name, () => {
-  const sut = isWholeTemplate;
-
-  it.each([
-    '{{input}}',
-    '{{input.method}}',
-    '{{ input.method }}',
-    '{{input.items.0.title}}',
-    '{{agents.a.output}}',
-    '{{agents.a.output.body}}',
-    '{{steps.s.output}}',
-    // Malformed engine templates are whole templates too; resolving them reports the error.
-    '{{agents.a}}',
-  ])('accepts %p', (value) => {
-    expect(sut(value)).toBe(true);
-  });
-
-  it.each([
-    '',
-    'GET',
-    '{{title}}',
-    '{{#items}}',
-    '{{inputs}}',
-    ' {{input.x}}',
-    '{{input.x}} ',
-    'x{{input.x}}',
-    '{{input.x}}{{input.y}}',
-    '{{input.x}} and {{input.y}}',
-    '{{input x}}',
-    '{input.x}',
-    '{{{input.x}}}',
-  ])('refuses %p', (value) => {
-    expect(sut(value)).toBe(false);
-  });
-});

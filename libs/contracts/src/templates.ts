@@ -7,6 +7,9 @@ import { isJsonObject, type JsonValue } from './json';
 const ENGINE_TEMPLATE = /\{\{\s*((?:input|agents|steps)(?:\.[^{}\s]*)?)\s*\}\}/g;
 const WHOLE_ENGINE_TEMPLATE = /^\{\{\s*((?:input|agents|steps)(?:\.[^{}\s]*)?)\s*\}\}$/;
 
+/** A string that is one whole engine template, as a JSON Schema `pattern`. */
+export const WHOLE_TEMPLATE_PATTERN = WHOLE_ENGINE_TEMPLATE.source;
+
 export type TemplateReference =
   | { root: 'input'; path: string[]; expression: string }
   | { root: 'agents'; key: string; path: string[]; expression: string }
@@ -51,10 +54,6 @@ export function listTemplateReferences(value: unknown, at = ''): Array<{ at: str
     return Object.entries(value).flatMap(([key, item]) => listTemplateReferences(item, at ? `${at}.${key}` : key));
   }
   return [];
-}
-
-export function isWholeTemplate(value: string): boolean {
-  return WHOLE_ENGINE_TEMPLATE.test(value);
 }
 
 /** Replaces engine templates in strings, deep. A string that is one whole template takes the raw value. */

@@ -1,8 +1,9 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { WHOLE_TEMPLATE_PATTERN } from '../templates';
 import { TOOLS, type JsonSchema, type ToolName } from '../tools';
 import { joinPath, type ValidationProblem } from './validation-problem';
 
-const WHOLE_TEMPLATE_SCHEMA = { type: 'string', pattern: '^\\{\\{\\s*(input|agents|steps)(\\.[^{}\\s]*)?\\s*\\}\\}$' };
+const WHOLE_TEMPLATE_SCHEMA = { type: 'string', pattern: WHOLE_TEMPLATE_PATTERN };
 const TEMPLATE_BRANCH = /^#\/properties\/[^/]+\/anyOf\/1\//;
 
 const ajv = new Ajv({ allErrors: true, strict: true });
