@@ -7,4 +7,5 @@ export interface ToolCallContext {
   idempotencyKey: string;
 }
 
+/** `args` have already passed the tool's JSON Schema (`checkResolvedArgs`), so executors may read them as their typed shape. */
 export type ToolExecutor = (args: JsonObject, context: ToolCallContext) => Promise<JsonValue>;
