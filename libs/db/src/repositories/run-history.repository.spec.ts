@@ -128,6 +128,18 @@ describe(RunHistoryRepository.name, () => {
 
       expect((await runRow(runId)).status).toBe('failed');
     });
+
+    it('reopens a run the API recorded as not started once its workflow turns up after all', async () => {
+      const runId = await newRun();
+      await db.query(`UPDATE agent_runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [
+        runId,
+        { type: 'StartFailed', message: 'Temporal could not be reached; the run was not started' },
+      ]);
+
+      await sut.markRunStarted(runId, ['a']);
+
+      expect(await runRow(runId)).toMatchObject({ status: 'running', error: null, finished_at: null });
+    });
   });
 
   describe('markMicroAgentStarted', () => {

@@ -30,11 +30,15 @@ export const toolStepKey = (microAgentKey: string, stepId: string): string => `$
 export class RunHistoryRepository {
   constructor(private readonly db: DataSource) {}
 
+  /**
+   * A run the API gave up starting (StartFailed) is running after all when its workflow reports in:
+   * Temporal may have accepted a start whose answer never came back.
+   */
   async markRunStarted(runId: string, microAgentKeys: readonly string[]): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(
-        `UPDATE agent_runs SET status = 'running', started_at = COALESCE(started_at, now())
-          WHERE id = $1 AND status IN ('queued', 'running')`,
+        `UPDATE agent_runs SET status = 'running', error = NULL, finished_at = NULL, started_at = COALESCE(started_at, now())
+          WHERE id = $1 AND (status IN ('queued', 'running') OR (status = 'failed' AND error->>'type' = 'StartFailed'))`,
         [runId],
       );
       await tx.query(
