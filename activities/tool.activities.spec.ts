@@ -121,7 +121,7 @@ describe(createToolActivities.name, () => {
         step_key: 'fetch/get',
         status: 'succeeded',
         attempts: 1,
-        input: { method: 'GET', url: `${fixture.url}/users/42`, headers: { Authorization: 'Bearer t0k', 'X-Greeting': 'Hello' } },
+        input: { method: 'GET', url: `${fixture.url}/users/42`, headers: { Authorization: '[redacted]', 'X-Greeting': 'Hello' } },
         output: expectedOutput,
         error: null,
       });
@@ -258,6 +258,42 @@ describe(createToolActivities.name, () => {
       await runStep(stepRequest(runId));
 
       expect(requestsTo('/users/42').at(-1)?.headers).not.toHaveProperty('idempotency-key');
+    });
+
+    it('keeps credentials out of the recorded input while the call carries them', async () => {
+      const runId = await newRun();
+
+      await runStep(stepRequest(runId, { args: { method: 'POST', url: `${fixture.url}/orders`, headers: { Authorization: 'Bearer sk-live-123' } } }));
+
+      expect(requestsTo('/orders').at(-1)?.headers.authorization).toBe('Bearer sk-live-123');
+      const [row] = await stepRows(runId);
+      expect(row.input).toMatchObject({ headers: { Authorization: '[redacted]' } });
+      expect(JSON.stringify(row)).not.toContain('sk-live-123');
+    });
+
+    it('never calls a tool twice because its result could not be stored', async () => {
+      const runId = await newRun();
+      const before = requestsTo('/orders').length;
+      let saves = 0;
+      const failingHistory = Object.assign(Object.create(history) as RunHistoryRepository, {
+        markStepSucceeded: async () => {
+          saves += 1;
+          throw new Error('connection terminated');
+        },
+      });
+      const failingSut = createToolActivities({ history: failingHistory, tools: createToolExecutors({ http }) });
+
+      const failure = await failureOf(
+        new MockActivityEnvironment({ attempt: 1 }, { logger: new DefaultLogger('ERROR') }).run(
+          failingSut.runToolStep,
+          stepRequest(runId, { args: { method: 'POST', url: `${fixture.url}/orders` } }),
+        ),
+      );
+
+      expect(failure).toMatchObject({ type: FAILURE_TYPES.resultNotStored, nonRetryable: true });
+      expect(failure.message).toContain('connection terminated');
+      expect(saves).toBeGreaterThan(1);
+      expect(requestsTo('/orders').length).toBe(before + 1);
     });
 
     it('renders text.render Mustache sections from resolved data without HTML escaping', async () => {

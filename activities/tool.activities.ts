@@ -12,7 +12,9 @@ import { checkResolvedArgs } from '@flowmate/contracts/validation';
 import { toolStepKey, type RunHistoryRepository, type TemplateNeeds } from '@flowmate/db';
 import { classifyError } from '@flowmate/integrations';
 import { Context } from '@temporalio/activity';
+import { backOff } from 'exponential-backoff';
 import { ApplicationFailure } from '@temporalio/common';
+import { redactSecrets } from './redact-secrets';
 import type { ToolExecutor } from './tools/tool-executor';
 
 export interface ToolDependencies {
@@ -36,6 +38,7 @@ export interface ToolStepOutcome {
 }
 
 const HEARTBEAT_INTERVAL_MS = 5_000;
+const STORE_ATTEMPTS = 4;
 
 export const createToolActivities = ({ history, tools }: ToolDependencies) => ({
   /** One tool call: records its own start and result, so a step costs one activity. */
@@ -46,24 +49,41 @@ export const createToolActivities = ({ history, tools }: ToolDependencies) => ({
     const stepKey = toolStepKey(request.microAgentKey, request.stepId);
     await history.markStepRunning(step, info.attempt);
     let resolvedArgs: JsonObject | undefined;
+    let output: JsonValue;
     try {
       resolvedArgs = await resolveArgs(history, request);
-      const output = await withHeartbeats(context, () =>
-        tools[request.tool](resolvedArgs as JsonObject, { signal: cancellationSignal, idempotencyKey: `${request.runId}:${stepKey}` }),
-      );
-      await history.markStepSucceeded(step, info.attempt, resolvedArgs, output);
-      return { stepKey, outputBytes: Buffer.byteLength(JSON.stringify(output)) };
+      const args = resolvedArgs;
+      output = await withHeartbeats(context, () => tools[request.tool](args, { signal: cancellationSignal, idempotencyKey: `${request.runId}:${stepKey}` }));
     } catch (error) {
+      const storedArgs = resolvedArgs && redactSecrets(resolvedArgs);
       if (cancellationSignal.aborted) {
-        await history.markStepCancelled(step, info.attempt, resolvedArgs);
+        await history.markStepCancelled(step, info.attempt, storedArgs);
         throw cancellationSignal.reason;
       }
       const failure = classifyError(error);
-      await history.markStepFailed(step, info.attempt, { type: failure.type ?? 'Error', message: failure.message }, resolvedArgs);
+      await history.markStepFailed(step, info.attempt, { type: failure.type ?? 'Error', message: failure.message }, storedArgs);
       throw failure;
     }
+    await storeResult(() => history.markStepSucceeded(step, info.attempt, redactSecrets(resolvedArgs), output));
+    return { stepKey, outputBytes: Buffer.byteLength(JSON.stringify(output)) };
   },
 });
+
+/**
+ * The call has happened; retrying the activity would make it again (a second POST). So a failed save is
+ * retried here, briefly, and then fails the step for good rather than calling the tool once more.
+ */
+async function storeResult(save: () => Promise<void>): Promise<void> {
+  try {
+    await backOff(save, { numOfAttempts: STORE_ATTEMPTS, startingDelay: 200 });
+  } catch (error) {
+    throw ApplicationFailure.create({
+      type: FAILURE_TYPES.resultNotStored,
+      message: `the tool call succeeded but its result could not be stored: ${(error as Error).message}`,
+      nonRetryable: true,
+    });
+  }
+}
 
 export type ToolActivities = ReturnType<typeof createToolActivities>;
 

@@ -127,6 +127,18 @@ describe(mainAgentWorkflow.name, () => {
     expect(recorder.startedMicroAgents.sort()).toEqual(['a', 'b']);
   });
 
+  it('closes the run as failed when even marking it started fails', async () => {
+    const { activities, recorder } = fakeActivities(async () => undefined);
+    activities.markRunStarted = async () => {
+      throw ApplicationFailure.create({ type: 'QueryFailedError', message: 'database is gone', nonRetryable: true });
+    };
+
+    await expect(run(definition(), activities)).rejects.toBeInstanceOf(WorkflowFailedError);
+
+    expect(recorder.finished).toEqual([{ status: 'failed', error: { type: 'QueryFailedError', message: 'database is gone' } }]);
+    expect(recorder.startedMicroAgents).toEqual([]);
+  });
+
   it('answers the progress query while micro agents run', async () => {
     let releaseTools: () => void = () => undefined;
     const toolsReleased = new Promise<void>((resolve) => (releaseTools = resolve));

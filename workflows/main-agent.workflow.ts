@@ -26,8 +26,6 @@ export const mainAgentWorkflow: MainAgentWorkflow = async (input: MainAgentInput
   const statuses: Record<string, StepStatus> = Object.fromEntries(definition.microAgents.map((agent) => [agent.key, 'pending']));
   setHandler(progressQuery, () => ({ microAgents: { ...statuses } }));
 
-  await history.markRunStarted({ runId, microAgentKeys: definition.microAgents.map((agent) => agent.key) });
-
   const runMicroAgent = async (microAgent: MicroAgentDefinition): Promise<void> => {
     statuses[microAgent.key] = 'running';
     try {
@@ -52,6 +50,7 @@ export const mainAgentWorkflow: MainAgentWorkflow = async (input: MainAgentInput
 
   const timeoutMs = (definition.limits?.timeoutSeconds ?? DEFAULT_RUN_TIMEOUT_SECONDS) * 1000;
   try {
+    await history.markRunStarted({ runId, microAgentKeys: definition.microAgents.map((agent) => agent.key) });
     await CancellationScope.withTimeout(timeoutMs, walkWaves);
   } catch (error) {
     const outcome = failureOutcome(error, timeoutMs);

@@ -65,6 +65,7 @@ export const FAILURE_TYPES = {
   rateLimited: 'RateLimited',
   network: 'NetworkError',
   timeout: 'Timeout',
+  resultNotStored: 'ResultNotStored',
 } as const;
 
 export const TOOL_ACTIVITY_OPTIONS = {

@@ -209,6 +209,16 @@ describe(RunHistoryRepository.name, () => {
       ]);
     });
 
+    it('stores U+0000, which jsonb refuses, as U+FFFD instead of failing', async () => {
+      const runId = await newRun();
+
+      await sut.markStepSucceeded(toolStep(runId), 1, { note: 'a\u0000b' }, { body: ['x\u0000', { nested: '\u0000' }] });
+
+      expect(await stepRows(runId)).toEqual([
+        expect.objectContaining({ status: 'succeeded', input: { note: 'a\uFFFDb' }, output: { body: ['x\uFFFD', { nested: '\uFFFD' }] } }),
+      ]);
+    });
+
     it('stores a string output as a JSON string, not as raw text', async () => {
       const runId = await newRun();
 

@@ -176,7 +176,10 @@ export class RunHistoryRepository {
   }
 }
 
-/** node-postgres sends JS strings as text; jsonb needs them JSON-encoded. */
+/**
+ * node-postgres sends JS strings as text; jsonb needs them JSON-encoded. jsonb cannot hold U+0000, which
+ * binary or hostile data may contain, so it becomes U+FFFD rather than failing the write.
+ */
 function toJsonb(value: JsonValue | undefined): string | null {
-  return value === undefined ? null : JSON.stringify(value);
+  return value === undefined ? null : JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' ? item.replace(/\0/g, '\uFFFD') : item));
 }
