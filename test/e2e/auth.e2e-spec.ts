@@ -92,6 +92,11 @@ describe('auth (e2e)', () => {
     expect(malformed.body).toMatchObject({ statusCode: 400, correlationId: expect.any(String) });
   });
 
+  it('refuses a U+0000 anywhere in a JSON body with 400, since Postgres cannot store it', async () => {
+    const response = await stack.http.post('/api/v1/auth').set('Content-Type', 'application/json').send('{"email":"a\\u0000b@example.com"}').expect(400);
+    expect(response.body).toMatchObject({ statusCode: 400, message: expect.stringContaining('U+0000'), correlationId: expect.any(String) });
+  });
+
   it('refuses bodies over 1 MiB with 413 in the error shape', async () => {
     const response = await stack.http.post('/api/v1/auth').send({ email: 'x'.repeat(1_100_000) }).expect(413);
     expect(response.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large', correlationId: expect.any(String) });

@@ -11,11 +11,19 @@ import { AppModule } from './app.module';
 export const API_PREFIX = 'api/v1';
 const BODY_LIMIT = '1mb';
 
+/** Postgres text and jsonb cannot hold U+0000: refuse it at the door (400) instead of failing a write (500). */
+function refuseNulCharacters(key: string, value: unknown): unknown {
+  if ((typeof value === 'string' && value.includes('\u0000')) || key.includes('\u0000')) {
+    throw new Error('the JSON body contains a U+0000 (NUL) character, which cannot be stored');
+  }
+  return value;
+}
+
 /** The configured API, not yet listening; shared by main.ts and the end-to-end tests. */
 export async function createApiApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refuseNulCharacters });
   app.use(helmet());
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [

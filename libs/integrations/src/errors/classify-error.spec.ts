@@ -11,9 +11,9 @@ import {
 } from '../http/guarded-http-client';
 import { classifyError } from './classify-error';
 
-const hop = { method: 'GET' as const, url: new URL('https://api.example/y?token=secret') };
+const hop = { method: 'GET' as const, url: new URL('https://api.example/services/T1/B2/s3cr3t?token=secret') };
 const status = (code: number, extra: { retryAfterMs?: number; statusText?: string } = {}) =>
-  new HttpStatusError(hop, { status: code, bodyPreview: 'preview', ...extra });
+  new HttpStatusError(hop, { status: code, bodyPreview: 'echoed Bearer secret', ...extra });
 
 describe(classifyError.name, () => {
   const { addressNotAllowed, httpClientError, httpServerError, rateLimited, timeout, network } = FAILURE_TYPES;
@@ -41,15 +41,18 @@ describe(classifyError.name, () => {
     expect(failure).toMatchObject({ type, nonRetryable, message: error.message });
   });
 
-  it('says what answered what, without the query string', () => {
-    expect(classifyError(status(404)).message).toBe('GET https://api.example/y answered 404 Not Found');
+  it('says what answered what, without path or query string', () => {
+    expect(classifyError(status(404)).message).toBe('GET https://api.example answered 404 Not Found');
     expect(classifyError(status(502, { statusText: 'Upstream Down' })).message).toBe(
-      'GET https://api.example/y answered 502 Upstream Down',
+      'GET https://api.example answered 502 Upstream Down',
     );
   });
 
-  it('keeps status and body preview as details', () => {
-    expect(classifyError(status(500)).details).toEqual([{ status: 500, bodyPreview: 'preview' }]);
+  it.each([400, 429, 500])('keeps only the status as details of a %i, never the body preview', (code) => {
+    const failure = classifyError(status(code));
+
+    expect(failure.details).toEqual([{ status: code }]);
+    expect(JSON.stringify(failure)).not.toContain('secret');
   });
 
   it('waits at least Retry-After on a 429', () => {

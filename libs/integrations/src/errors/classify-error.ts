@@ -12,13 +12,14 @@ import {
 
 /**
  * Turns whatever an activity caught into the failure Temporal retries (or not). Messages come from our
- * own errors, which name method and URL but never request headers.
+ * own errors, which name method and origin but never path, query or headers.
  */
 export function classifyError(error: unknown): ApplicationFailure {
   if (error instanceof ApplicationFailure) return error;
   if (error instanceof AddressNotAllowedError) return fail(error, FAILURE_TYPES.addressNotAllowed, true);
   if (error instanceof HttpStatusError) {
-    const details = [{ status: error.status, bodyPreview: error.bodyPreview }];
+    // Details land in Temporal history; the body preview stays out, as an error body may echo secrets.
+    const details = [{ status: error.status }];
     if (error.status === 429) {
       return ApplicationFailure.create({
         type: FAILURE_TYPES.rateLimited,

@@ -12,6 +12,8 @@ import {
   TooManyRedirectsError,
 } from './guarded-http-client';
 
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]);
+
 describe(GuardedHttpClient.name, () => {
   let api: HttpFixture;
   let other: HttpFixture;
@@ -42,6 +44,24 @@ describe(GuardedHttpClient.name, () => {
       'GET /big': { body: 'x'.repeat(11) },
       'GET /missing': { status: 404, body: 'no such thing' },
       'GET /busy': { status: 429, headers: { 'retry-after': '7' }, body: 'slow down' },
+      'GET /slow-secret/s3cr3t': { delayMs: 2_000, body: 'late' },
+      'GET /nul': { body: 'a\u0000b' },
+      'GET /typed': (request) => ({
+        headers: { 'content-type': new URL(request.path, api.url).searchParams.get('type') ?? '' },
+        body: Buffer.from('a\u0000b'),
+      }),
+      'GET /untyped-text': { body: Buffer.from('caf\u00e9 \u0000') },
+      'GET /untyped-binary': { body: Buffer.from([0xff, 0xfe, 0x00, 0x80]) },
+      'GET /image': { headers: { 'content-type': 'image/png' }, body: PNG },
+      'HEAD /image': { headers: { 'content-type': 'image/png' } },
+      'GET /octets': { headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from('hello') },
+      'GET /bad-utf8': { headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from([0x61, 0xff]) },
+      'GET /latin1': { headers: { 'content-type': 'text/plain; charset=ISO-8859-1' }, body: Buffer.from([0x63, 0xe9]) },
+      'GET /json-nul': {
+        headers: { 'content-type': 'application/json' },
+        body: '{"k\\u0000":"v\\u0000","kept":"\\\\u0000","deep":[{"x":"\\\\\\u0000"}]}',
+      },
+      'GET /json-raw-nul': { headers: { 'content-type': 'application/json' }, body: '"a\u0000b"' },
       'GET /busy-until': () => ({
         status: 429,
         headers: { 'retry-after': new Date(Date.now() + 120_000).toUTCString() },
@@ -81,6 +101,91 @@ describe(GuardedHttpClient.name, () => {
     const result = await sut.request({ method: 'GET', url: `${api.url}/broken-json` });
 
     expect(result.body).toBe('{not json');
+  });
+
+  describe('response bodies', () => {
+    it('replaces NUL in a text body', async () => {
+      const result = await sut.request({ method: 'GET', url: `${api.url}/nul` });
+
+      expect(result.body).toBe('a\uFFFDb');
+    });
+
+    it.each([
+      'text/csv',
+      'text/html; charset=utf-8',
+      'application/xml',
+      'image/svg+xml',
+      'application/atom+xml',
+      'application/javascript',
+      'application/x-www-form-urlencoded',
+      'application/vnd.api+json',
+      'Application/JSON',
+    ])('returns %s as a string without NUL', async (type) => {
+      const result = await sut.request({ method: 'GET', url: `${api.url}/typed?type=${encodeURIComponent(type)}` });
+
+      expect(result.body).toBe('a\uFFFDb');
+    });
+
+    it('returns valid UTF-8 without a content-type as a string without NUL', async () => {
+      const result = await sut.request({ method: 'GET', url: `${api.url}/untyped-text` });
+
+      expect(result.headers['content-type']).toBeUndefined();
+      expect(result.body).toBe('caf\u00e9 \uFFFD');
+    });
+
+    it('decodes text by its declared charset', async () => {
+      const result = await sut.request({ method: 'GET', url: `${api.url}/latin1` });
+
+      expect(result.body).toBe('c\u00e9');
+    });
+
+    it('returns an image as base64', async () => {
+      const result = await sut.request({ method: 'GET', url: `${api.url}/image` });
+
+      expect(result.body).toEqual({ base64: PNG.toString('base64'), contentType: 'image/png', bytes: PNG.byteLength });
+    });
+
+    it('returns application/octet-stream as base64 even when it would decode', async () => {
+      const result = await sut.request({ method: 'GET', url: `${api.url}/octets` });
+
+      expect(result.body).toEqual({ base64: 'aGVsbG8=', contentType: 'application/octet-stream', bytes: 5 });
+    });
+
+    it('returns invalid UTF-8 as base64, with or without a text content-type', async () => {
+      const typed = await sut.request({ method: 'GET', url: `${api.url}/bad-utf8` });
+      const untyped = await sut.request({ method: 'GET', url: `${api.url}/untyped-binary` });
+
+      expect(typed.body).toEqual({ base64: 'Yf8=', contentType: 'text/plain; charset=utf-8', bytes: 2 });
+      expect(untyped.body).toEqual({ base64: '//4AgA==', contentType: 'application/octet-stream', bytes: 4 });
+    });
+
+    it.each(['typed?type=image%2Fpng', 'typed?type=application%2Foctet-stream', 'bad-utf8', 'untyped-binary'])(
+      'keeps every byte of %s in the base64',
+      async (path) => {
+        const result = await sut.request({ method: 'GET', url: `${api.url}/${path}` });
+
+        const { base64, bytes } = result.body as { base64: string; bytes: number };
+        expect(Buffer.from(base64, 'base64').byteLength).toBe(bytes);
+      },
+    );
+
+    it('returns an empty body as an empty string, whatever its content-type', async () => {
+      const result = await sut.request({ method: 'HEAD', url: `${api.url}/image` });
+
+      expect(result).toMatchObject({ status: 200, body: '', headers: { 'content-type': 'image/png' } });
+    });
+
+    it('replaces escaped NUL in parsed JSON, keys included, but not an escaped backslash before u0000', async () => {
+      const result = await sut.request({ method: 'GET', url: `${api.url}/json-nul` });
+
+      expect(result.body).toEqual({ 'k\uFFFD': 'v\uFFFD', kept: '\\u0000', deep: [{ x: '\\\uFFFD' }] });
+    });
+
+    it('replaces NUL in JSON that does not parse, kept as text', async () => {
+      const result = await sut.request({ method: 'GET', url: `${api.url}/json-raw-nul` });
+
+      expect(result.body).toBe('"a\uFFFDb"');
+    });
   });
 
   it('sends an object body as JSON', async () => {
@@ -170,6 +275,7 @@ describe(GuardedHttpClient.name, () => {
       ['127.0.0.1', (f: HttpFixture) => `${f.url}/users`],
       ['[::1]', (f: HttpFixture) => `http://[::1]:${f.port}/users`],
       ['IPv4-mapped loopback', (f: HttpFixture) => `http://[::ffff:127.0.0.1]:${f.port}/users`],
+      ['IPv4-compatible loopback', (f: HttpFixture) => `http://[::127.0.0.1]:${f.port}/users`],
       ['decimal loopback', (f: HttpFixture) => `http://2130706433:${f.port}/users`],
     ])('refuses %s when not allowed', async (_, url) => {
       const guarded = client({ allowedHosts: [] });
@@ -223,7 +329,7 @@ describe(GuardedHttpClient.name, () => {
     await expect(attempt).rejects.not.toBeInstanceOf(HttpTimeoutError);
   });
 
-  it('throws HttpStatusError for a 404, naming method and URL but not query or headers', async () => {
+  it('throws HttpStatusError for a 404, naming method and origin but not path, query or headers', async () => {
     const attempt = sut.request({
       method: 'GET',
       url: `${api.url}/missing?token=secret`,
@@ -232,10 +338,57 @@ describe(GuardedHttpClient.name, () => {
 
     await expect(attempt).rejects.toThrow(HttpStatusError);
     await expect(attempt).rejects.toMatchObject({
-      message: `GET ${api.url}/missing answered 404 Not Found`,
+      message: `GET ${api.url} answered 404 Not Found`,
       status: 404,
       bodyPreview: 'no such thing',
       retryAfterMs: undefined,
+    });
+  });
+
+  describe('error messages leave out the path, which may hold a webhook secret', () => {
+    const secretPath = '/services/T000/B000/s3cr3t';
+    const messageOf = (attempt: Promise<unknown>) =>
+      attempt.then(
+        () => 'resolved',
+        (error: Error) => error.message,
+      );
+
+    it('on a status error', async () => {
+      const message = await messageOf(sut.request({ method: 'POST', url: `${api.url}${secretPath}`, body: {} }));
+
+      expect(message).toBe(`POST ${api.url} answered 404 Not Found`);
+    });
+
+    it('on a timeout', async () => {
+      const message = await messageOf(sut.request({ method: 'GET', url: `${api.url}/slow-secret/s3cr3t`, timeoutMs: 50 }));
+
+      expect(message).toBe(`GET ${api.url} timed out after 50 ms`);
+    });
+
+    it('on a network error', async () => {
+      const gone = await startHttpFixture({});
+      await gone.close();
+      const guarded = client({ allowedHosts: [gone.hostPort] });
+
+      const message = await messageOf(guarded.request({ method: 'POST', url: `${gone.url}${secretPath}` }));
+
+      expect(message).toBe(`POST ${gone.url} failed: network error ECONNREFUSED`);
+    });
+
+    it('on too many redirects', async () => {
+      const limited = client({ maxRedirects: 0 });
+
+      const message = await messageOf(limited.request({ method: 'GET', url: `${api.url}/loop` }));
+
+      expect(message).toBe(`GET ${api.url} redirected more than 0 times`);
+    });
+
+    it('on an invalid header', async () => {
+      const headers = { 'x-key': 'bad\nvalue' };
+
+      const message = await messageOf(sut.request({ method: 'POST', url: `${api.url}${secretPath}`, headers }));
+
+      expect(message).toBe(`POST ${api.url} has an invalid header name or value`);
     });
   });
 

@@ -22,8 +22,11 @@ interface Hop {
   body: string | undefined;
 }
 
-/** Says what was requested without the query string or headers, which may carry secrets. */
-const describe = (hop: Pick<Hop, 'method' | 'url'>): string => `${hop.method} ${hop.url.origin}${hop.url.pathname}`;
+/**
+ * Says what was requested as method and origin only: the path may carry secrets too (webhook URLs such as
+ * Slack's `/services/T…/B…/<secret>`), as may the query string and the headers.
+ */
+const describe = (hop: Pick<Hop, 'method' | 'url'>): string => `${hop.method} ${hop.url.origin}`;
 
 export class InvalidHttpRequestError extends Error {
   override readonly name: string = 'InvalidHttpRequestError';
@@ -111,7 +114,11 @@ export function createGuardedLookup(resolve: Resolve = resolveAll): LookupFuncti
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
 const PREVIEW_BYTES = 1024;
-const JSON_CONTENT_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/;
+const TEXT_MEDIA_TYPE =
+  /^(?:text\/.+|application\/(?:json|xml|javascript|x-www-form-urlencoded)|[^/]+\/[^/]+\+(?:json|xml))$/;
+/** `\u0000` as a JSON escape: an odd run of backslashes, the last of which starts the escape. */
+const JSON_ESCAPED_NUL = /(\\+)u0000/g;
 
 export class GuardedHttpClient {
   private readonly allowedHosts: readonly string[];
@@ -186,9 +193,7 @@ export class GuardedHttpClient {
     }
     const { bytes, truncated } = await readCapped(response, this.maxResponseBytes);
     if (truncated) throw new ResponseTooLargeError(hop, `answered with a body over ${this.maxResponseBytes} bytes`);
-    const text = new TextDecoder().decode(bytes);
-    const body = JSON_CONTENT_TYPE.test(headers['content-type'] ?? '') ? parseJsonOr(text) : text;
-    return { status: response.status, headers, body };
+    return { status: response.status, headers, body: toBody(bytes, headers['content-type']) };
   }
 }
 
@@ -285,10 +290,44 @@ function parseRetryAfter(value: string | undefined): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-function parseJsonOr(text: string): unknown {
+/** A body that storage downstream can take: Postgres refuses `\u0000` in text and jsonb. */
+export type BinaryBody = { base64: string; contentType: string; bytes: number };
+
+/**
+ * JSON media types are parsed; other text-like ones (and bodies without a content-type) become a string,
+ * decoded by their charset (UTF-8 unless told) with every NUL replaced by U+FFFD. Anything else, or text
+ * that does not decode, is returned as base64 so no byte is lost.
+ */
+function toBody(bytes: Buffer, contentType: string | undefined): unknown {
+  if (bytes.byteLength === 0) return '';
+  const [essence = '', ...parameters] = (contentType ?? '').split(';').map((part) => part.trim().toLowerCase());
+  const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '');
+  const text = essence === '' || TEXT_MEDIA_TYPE.test(essence) ? decodeStrictly(bytes, charset) : undefined;
+  if (text === undefined) {
+    const binary: BinaryBody = {
+      base64: bytes.toString('base64'),
+      contentType: contentType || 'application/octet-stream',
+      bytes: bytes.byteLength,
+    };
+    return binary;
+  }
+  if (JSON_MEDIA_TYPE.test(essence)) {
+    try {
+      return JSON.parse(
+        text.replace(JSON_ESCAPED_NUL, (run: string, slashes: string) => (slashes.length % 2 ? `${slashes}ufffd` : run)),
+      );
+    } catch {
+      // Served as JSON but is not: kept as text.
+    }
+  }
+  return text.replaceAll('\0', '\uFFFD');
+}
+
+function decodeStrictly(bytes: Buffer, charset = 'utf-8'): string | undefined {
   try {
-    return JSON.parse(text);
+    return new TextDecoder(charset, { fatal: true }).decode(bytes);
   } catch {
-    return text;
+    // An unknown charset (RangeError) or bytes that are not in it (TypeError).
+    return undefined;
   }
 }
