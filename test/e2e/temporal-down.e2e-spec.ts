@@ -1,5 +1,6 @@
 import { signIn } from '../support/auth';
 import { factory } from '../support/factory';
+import { pollUntil } from '../support/poll';
 import { startStack, type Stack } from '../support/stack';
 
 describe('API while Temporal is unreachable (e2e)', () => {
@@ -16,14 +17,32 @@ describe('API while Temporal is unreachable (e2e)', () => {
     expect(ready.body).toMatchObject({ statusCode: 503, message: 'Not ready', details: [{ path: 'temporal', message: 'unreachable' }] });
   });
 
-  it('refuses a run with 503 and records it as failed to start, not lost', async () => {
+  it('refuses a run with 503, keeps it as StartFailed, and starts it on a retry once Temporal is back', async () => {
     const session = await signIn(stack, 'ada@example.com');
     const agentId = (await stack.http.post('/api/v1/agents').set('Authorization', session.bearer).send(factory.agent()).expect(201)).body.id;
+    const start = (on: Stack) =>
+      on.http.post(`/api/v1/agents/${agentId}/run`).set('Authorization', session.bearer).set('Idempotency-Key', 'retry-me').send({ input: { n: 1 } });
 
-    const started = await stack.http.post(`/api/v1/agents/${agentId}/run`).set('Authorization', session.bearer).send({}).expect(503);
+    const refused = await start(stack).expect(503);
 
-    expect(started.body.message).toContain('Temporal could not be reached');
+    expect(refused.body.message).toContain('Retry with the same Idempotency-Key');
     const runs = await stack.http.get(`/api/v1/runs?agentId=${agentId}`).set('Authorization', session.bearer).expect(200);
     expect(runs.body.items).toEqual([expect.objectContaining({ status: 'failed', error: { type: 'StartFailed', message: expect.any(String) } })]);
+    const runId: string = runs.body.items[0].id;
+    expect(refused.body.message).toContain(runId);
+
+    // The same database behind an API that reaches Temporal, with a worker: the retry starts the same run.
+    const recovered = await startStack({ worker: true, shareDatabaseWith: stack });
+    try {
+      const retried = await start(recovered).expect(202);
+      expect(retried.body).toMatchObject({ runId, status: 'queued' });
+      const run = await pollUntil(
+        async () => (await recovered.http.get(`/api/v1/runs/${runId}`).set('Authorization', session.bearer).expect(200)).body,
+        (body) => body.status === 'succeeded' || body.status === 'failed',
+      );
+      expect(run).toMatchObject({ status: 'succeeded', error: null });
+    } finally {
+      await recovered.stop();
+    }
   });
 });

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { createFlowMateWorker } from '../../apps/worker/src/flowmate-worker';
-import { createTestDatabase } from './database';
+import { createTestDatabase, type TestDatabase } from './database';
 import { temporalAddress } from './temporal';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -19,6 +19,8 @@ export interface StackOptions {
   /** Start a worker too (runs execute); auth and agent tests need none. */
   worker?: boolean;
   env?: Record<string, string>;
+  /** Share another stack's database (and so its users, agents and runs) instead of a fresh one. */
+  shareDatabaseWith?: Stack;
 }
 
 export interface Stack {
@@ -32,15 +34,15 @@ export interface Stack {
 }
 
 /** The real API and worker in this process, on a throwaway database, a fresh task queue and the shared Temporal server. */
-export async function startStack({ worker = false, env = {} }: StackOptions = {}): Promise<Stack> {
-  const database = await createTestDatabase();
+export async function startStack({ worker = false, env = {}, shareDatabaseWith }: StackOptions = {}): Promise<Stack> {
+  const database = shareDatabaseWith ? undefined : await createTestDatabase();
   const config = loadConfig('api', {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    DATABASE_URL: database.url,
+    DATABASE_URL: shareDatabaseWith?.config.database.url ?? (database as TestDatabase).url,
     TEMPORAL_ADDRESS: temporalAddress(),
-    TEMPORAL_TASK_QUEUE: `e2e-${randomUUID()}`,
-    JWT_SECRET: randomUUID() + randomUUID(),
+    TEMPORAL_TASK_QUEUE: shareDatabaseWith?.config.temporal.taskQueue ?? `e2e-${randomUUID()}`,
+    JWT_SECRET: shareDatabaseWith?.config.api.jwt.secret ?? randomUUID() + randomUUID(),
     ...env,
   });
 
@@ -59,7 +61,7 @@ export async function startStack({ worker = false, env = {} }: StackOptions = {}
     async stop() {
       await stopWorker();
       await app.close();
-      await database.drop();
+      await database?.drop();
     },
   };
 }

@@ -66,6 +66,8 @@ export const FAILURE_TYPES = {
   network: 'NetworkError',
   timeout: 'Timeout',
   resultNotStored: 'ResultNotStored',
+  /** The API accepted a run but could not hand it to Temporal. */
+  startFailed: 'StartFailed',
 } as const;
 
 export const TOOL_ACTIVITY_OPTIONS = {

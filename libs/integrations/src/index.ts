@@ -10,5 +10,6 @@ export {
   TooManyRedirectsError,
   type GuardedHttpClientOptions,
   type GuardedHttpRequest,
+  type HttpBinaryBody,
 } from './http/guarded-http-client';
 export { classifyError } from './errors/classify-error';

@@ -1,5 +1,5 @@
 import type { AppConfig } from '@flowmate/config';
-import { SEARCH_ATTRIBUTES, WORKFLOW_NAMES, type MainAgentWorkflow } from '@flowmate/contracts';
+import { FAILURE_TYPES, SEARCH_ATTRIBUTES, WORKFLOW_NAMES, type MainAgentWorkflow } from '@flowmate/contracts';
 import { RunsRepository, type AgentEntity, type AgentRunEntity } from '@flowmate/db';
 import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
@@ -25,8 +25,10 @@ export class RunLauncher {
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return;
       this.logger.error({ err: error, runId: run.id }, 'could not start the run workflow');
-      await this.runs.markFailed(run.id, { type: 'StartFailed', message: 'Temporal could not be reached; the run was not started' });
-      throw new ServiceUnavailableException('Temporal could not be reached; the run was not started. Try again shortly.');
+      await this.runs.markStartFailed(run.id, { type: FAILURE_TYPES.startFailed, message: 'Temporal could not be reached; the run was not started' });
+      throw new ServiceUnavailableException(
+        `Temporal could not be reached; run ${run.id} was not started. Retry with the same Idempotency-Key to start it.`,
+      );
     }
   }
 
@@ -50,6 +52,8 @@ export class RunLauncher {
         { key: SEARCH_ATTRIBUTES.trigger, value: run.trigger },
       ],
       memo: { agentName: agent.name, agentVersion: run.agentVersion },
+      // A relaunch after the first execution closed must not run the same run twice.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
   }
 

@@ -1,5 +1,9 @@
-import { RunsRepository } from '@flowmate/db';
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import type { JsonValue } from '@flowmate/contracts';
+import { RunsRepository, type AgentEntity, type AgentRunEntity, type NewRun } from '@flowmate/db';
+import { BadRequestException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import stableStringify from 'fast-json-stable-stringify';
+import { createHash } from 'node:crypto';
+import { QueryFailedError } from 'typeorm';
 import { AgentsService } from '../agents/agents.service';
 import type { AuthUser } from '../auth/auth-user';
 import { withCursorCheck } from '../common/invalid-cursor';
@@ -8,6 +12,10 @@ import { toRunResponse, toRunStarted, toRunSummary, type ListRunsQueryDto, type 
 import { RunLauncher } from './run-launcher';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+const FOREIGN_KEY_VIOLATION = '23503';
+
+const fingerprint = (agentId: string, input: JsonValue): string =>
+  createHash('sha256').update(stableStringify({ agentId, input })).digest('hex');
 
 @Injectable()
 export class RunsService {
@@ -26,18 +34,45 @@ export class RunsService {
       });
     }
     const agent = await this.agents.findOwned(user, agentId);
-    const { run } = await this.runs.createQueued({
+    const input = dto.input ?? {};
+    const requestFingerprint = idempotencyKey === undefined ? undefined : fingerprint(agent.id, input);
+    const { run } = await this.createQueued({
       userId: user.id,
       agentId: agent.id,
       agentVersion: agent.version,
       trigger: 'manual',
-      input: dto.input ?? {},
+      input,
       idempotencyKey,
+      requestFingerprint,
     });
-    if (run.agentId !== agent.id) throw new ConflictException('This Idempotency-Key was already used to run another agent');
-    // A queued run is started again on a retry: the first request may have died before Temporal heard of it.
-    if (run.status === 'queued') await this.launcher.launch(run, agent);
+    if (run.requestFingerprint !== (requestFingerprint ?? null)) {
+      throw new UnprocessableEntityException('This Idempotency-Key was already used for a different request (another agent or input)');
+    }
+    if (await this.isStartable(run, agent)) await this.launcher.launch(run, agent);
     return toRunStarted(run, this.launcher.uiLink);
+  }
+
+  /**
+   * A retry starts what the first request could not: it may have died before Temporal heard of the run
+   * (still queued), or Temporal was down (StartFailed, requeued here, unless the agent changed since).
+   */
+  private async isStartable(run: AgentRunEntity, agent: AgentEntity): Promise<boolean> {
+    if (run.status === 'queued') return true;
+    if (run.agentVersion !== agent.version || !(await this.runs.requeueUnstarted(run.id))) return false;
+    run.status = 'queued';
+    return true;
+  }
+
+  /** The agent may be deleted between the ownership check and the insert. */
+  private async createQueued(newRun: NewRun): Promise<{ run: AgentRunEntity }> {
+    try {
+      return await this.runs.createQueued(newRun);
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === FOREIGN_KEY_VIOLATION) {
+        throw new NotFoundException('Agent not found');
+      }
+      throw error;
+    }
   }
 
   async get(user: AuthUser, id: string): Promise<RunDto> {

@@ -38,6 +38,10 @@ export class AgentRunEntity {
   @Column('text', { name: 'idempotency_key', nullable: true })
   idempotencyKey!: string | null;
 
+  /** Hash of the request that first used the idempotency key. */
+  @Column('text', { name: 'request_fingerprint', nullable: true })
+  requestFingerprint!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt!: Date;
 

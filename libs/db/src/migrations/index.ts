@@ -1,3 +1,4 @@
 import { InitialSchema1763740000000 } from './1763740000000-initial-schema';
+import { RunRequestFingerprint1763750000000 } from './1763750000000-run-request-fingerprint';
 
-export const MIGRATIONS = [InitialSchema1763740000000];
+export const MIGRATIONS = [InitialSchema1763740000000, RunRequestFingerprint1763750000000];

@@ -1,4 +1,4 @@
-import type { JsonValue, RunError, RunStatus, StepStatus, TemplateContext, ToolName } from '@flowmate/contracts';
+import { FAILURE_TYPES, type JsonValue, type RunError, type RunStatus, type StepStatus, type TemplateContext, type ToolName } from '@flowmate/contracts';
 import type { DataSource } from 'typeorm';
 
 export interface ToolStepRef {
@@ -38,8 +38,8 @@ export class RunHistoryRepository {
     await this.db.transaction(async (tx) => {
       await tx.query(
         `UPDATE agent_runs SET status = 'running', error = NULL, finished_at = NULL, started_at = COALESCE(started_at, now())
-          WHERE id = $1 AND (status IN ('queued', 'running') OR (status = 'failed' AND error->>'type' = 'StartFailed'))`,
-        [runId],
+          WHERE id = $1 AND (status IN ('queued', 'running') OR (status = 'failed' AND error->>'type' = $2))`,
+        [runId, FAILURE_TYPES.startFailed],
       );
       await tx.query(
         `INSERT INTO run_steps (run_id, step_key, micro_agent_key, kind, position, status)
@@ -176,10 +176,13 @@ export class RunHistoryRepository {
   }
 }
 
+/** U+0000 and unpaired surrogates: jsonb refuses both. */
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /**
- * node-postgres sends JS strings as text; jsonb needs them JSON-encoded. jsonb cannot hold U+0000, which
- * binary or hostile data may contain, so it becomes U+FFFD rather than failing the write.
+ * node-postgres sends JS strings as text; jsonb needs them JSON-encoded. Characters jsonb cannot hold,
+ * which binary or hostile data may contain, become U+FFFD rather than failing the write.
  */
 function toJsonb(value: JsonValue | undefined): string | null {
-  return value === undefined ? null : JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' ? item.replace(/\0/g, '\uFFFD') : item));
+  return value === undefined ? null : JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' ? item.replace(UNSTORABLE, '\uFFFD') : item));
 }

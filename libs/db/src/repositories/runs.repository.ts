@@ -1,4 +1,4 @@
-import { runWorkflowId, type JsonValue, type RunError, type RunStatus, type RunTrigger } from '@flowmate/contracts';
+import { FAILURE_TYPES, runWorkflowId, type JsonValue, type RunError, type RunStatus, type RunTrigger } from '@flowmate/contracts';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, Repository } from 'typeorm';
 import { AgentRunEntity } from '../entities';
@@ -11,6 +11,7 @@ export interface NewRun {
   trigger: RunTrigger;
   input: JsonValue;
   idempotencyKey?: string;
+  requestFingerprint?: string;
 }
 
 export interface RunFilter {
@@ -29,11 +30,21 @@ export class RunsRepository {
   async createQueued(run: NewRun): Promise<{ run: AgentRunEntity; created: boolean }> {
     const id = randomUUID();
     const inserted = (await this.db.query(
-      `INSERT INTO agent_runs (id, user_id, agent_id, agent_version, trigger, status, input, workflow_id, idempotency_key)
-       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8)
+      `INSERT INTO agent_runs (id, user_id, agent_id, agent_version, trigger, status, input, workflow_id, idempotency_key, request_fingerprint)
+       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9)
        ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
        RETURNING id`,
-      [id, run.userId, run.agentId, run.agentVersion, run.trigger, JSON.stringify(run.input), runWorkflowId(id), run.idempotencyKey ?? null],
+      [
+        id,
+        run.userId,
+        run.agentId,
+        run.agentVersion,
+        run.trigger,
+        JSON.stringify(run.input),
+        runWorkflowId(id),
+        run.idempotencyKey ?? null,
+        run.requestFingerprint ?? null,
+      ],
     )) as Array<{ id: string }>;
     if (inserted.length > 0) return { run: await this.runs.createQueryBuilder('run').where('run.id = :id', { id }).getOneOrFail(), created: true };
     const existing = await this.runs
@@ -60,7 +71,18 @@ export class RunsRepository {
     return pageNewestFirst(query, page);
   }
 
-  async markFailed(id: string, error: RunError): Promise<void> {
-    await this.runs.update({ id }, { status: 'failed', error, finishedAt: new Date() });
+  /** Only a run still queued: the workflow may have reported in meanwhile, and its word wins. */
+  async markStartFailed(id: string, error: RunError): Promise<void> {
+    await this.db.query(`UPDATE agent_runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status = 'queued'`, [id, error]);
+  }
+
+  /** Puts a run the API could not start back in the queue, for a retry with its idempotency key. */
+  async requeueUnstarted(id: string): Promise<boolean> {
+    const [rows] = (await this.db.query(
+      `UPDATE agent_runs SET status = 'queued', error = NULL, finished_at = NULL
+        WHERE id = $1 AND status = 'failed' AND error->>'type' = $2 RETURNING id`,
+      [id, FAILURE_TYPES.startFailed],
+    )) as [Array<{ id: string }>, number];
+    return rows.length > 0;
   }
 }

@@ -290,8 +290,8 @@ function parseRetryAfter(value: string | undefined): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-/** A body that storage downstream can take: Postgres refuses `\u0000` in text and jsonb. */
-export type BinaryBody = { base64: string; contentType: string; bytes: number };
+/** A body that is not text, as base64: its raw bytes would not survive storage (Postgres refuses `\u0000`). */
+export type HttpBinaryBody = { base64: string; contentType: string; bytes: number };
 
 /**
  * JSON media types are parsed; other text-like ones (and bodies without a content-type) become a string,
@@ -304,7 +304,7 @@ function toBody(bytes: Buffer, contentType: string | undefined): unknown {
   const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/^"|"$/g, '');
   const text = essence === '' || TEXT_MEDIA_TYPE.test(essence) ? decodeStrictly(bytes, charset) : undefined;
   if (text === undefined) {
-    const binary: BinaryBody = {
+    const binary: HttpBinaryBody = {
       base64: bytes.toString('base64'),
       contentType: contentType || 'application/octet-stream',
       bytes: bytes.byteLength,
