@@ -16,7 +16,7 @@ describe('runs (e2e): API + worker + Temporal + Postgres', () => {
 
   beforeAll(async () => {
     fixture = await startHttpFixture({
-      'GET /users': { body: [{ name: 'ada' }, { name: 'grace' }] },
+      'GET /users': { body: [{ name: 'ada' }, { name: 'grace' }], delayMs: 200 },
       'GET /repos': { body: [{ name: 'engine' }, { name: 'web' }], delayMs: 200 },
       'GET /missing': { status: 404, body: { message: 'Not Found' } },
     });
@@ -79,10 +79,12 @@ describe('runs (e2e): API + worker + Temporal + Postgres', () => {
     expect(run.microAgents[0].steps[0]).toMatchObject({ tool: 'http.request', input: { method: 'GET', url: `${fixture.url}/users` } });
     expect(new Date(run.finishedAt).getTime()).toBeGreaterThanOrEqual(new Date(run.startedAt).getTime());
 
-    // Independent micro agents overlap: users finished before the slow repos did, and digest started after both.
+    // Independent micro agents overlap (each started before the other finished); digest started after both.
     const [users, repos] = run.microAgents;
-    expect(new Date(users.startedAt).getTime()).toBeLessThan(new Date(repos.finishedAt).getTime());
-    expect(new Date(digest.startedAt).getTime()).toBeGreaterThanOrEqual(new Date(repos.finishedAt).getTime());
+    const time = (iso: string) => new Date(iso).getTime();
+    expect(time(users.startedAt)).toBeLessThan(time(repos.finishedAt));
+    expect(time(repos.startedAt)).toBeLessThan(time(users.finishedAt));
+    expect(time(digest.startedAt)).toBeGreaterThanOrEqual(Math.max(time(users.finishedAt), time(repos.finishedAt)));
 
     const parent = stack.temporal.workflow.getHandle(run.workflowId);
     const history = await parent.fetchHistory();
@@ -99,8 +101,13 @@ describe('runs (e2e): API + worker + Temporal + Postgres', () => {
     const { body } = await startRun(ada, agentId, { baseUrl: fixture.url }).expect(202);
     await finishedRun(ada, body.runId);
 
-    const history = await stack.temporal.workflow.getHandle(`run-${body.runId}/users`).fetchHistory();
-    expect(JSON.stringify(history)).not.toContain('grace');
+    // 'grace' and 'engine' appear only in the fixture's responses; payloads in history are base64 JSON.
+    for (const workflowId of [`run-${body.runId}`, `run-${body.runId}/users`, `run-${body.runId}/repos`, `run-${body.runId}/digest`]) {
+      const history = JSON.stringify(await stack.temporal.workflow.getHandle(workflowId).fetchHistory());
+      const decoded = [...history.matchAll(/"data":"([A-Za-z0-9+/=]+)"/g)].map(([, data]) => Buffer.from(data, 'base64').toString('utf8')).join('\n');
+      expect(decoded).toContain(body.runId);
+      expect(decoded).not.toMatch(/grace|engine/);
+    }
   });
 
   it('starts one run per Idempotency-Key', async () => {
@@ -112,6 +119,21 @@ describe('runs (e2e): API + worker + Temporal + Postgres', () => {
     expect(second.body.runId).toBe(first.body.runId);
     const runs = await stack.http.get(`/api/v1/runs?agentId=${agentId}`).set('Authorization', ada.bearer).expect(200);
     expect(runs.body.items).toHaveLength(1);
+    await finishedRun(ada, first.body.runId);
+    const executions = await pollUntil(
+      async () => (await stack.temporal.workflow.count(`FlowMateAgentId = "${agentId}" AND WorkflowType = "mainAgentWorkflow"`)).count,
+      (count) => count >= 1,
+    );
+    expect(executions).toBe(1);
+  });
+
+  it('refuses an Idempotency-Key reused for a different request with 422', async () => {
+    const agentId = await createAgent(ada, factory.agent());
+    const first = await startRun(ada, agentId, { n: 1 }, 'key-2').expect(202);
+
+    const reused = await startRun(ada, agentId, { n: 2 }, 'key-2').expect(422);
+
+    expect(reused.body.message).toContain('different request');
     await finishedRun(ada, first.body.runId);
   });
 
