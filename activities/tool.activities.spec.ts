@@ -296,6 +296,15 @@ describe(createToolActivities.name, () => {
       expect(requestsTo('/orders').length).toBe(before + 1);
     });
 
+    it('fails for good with InvalidToolArguments when the resolved template is not valid Mustache', async () => {
+      const runId = await newRun({ greeting: '{{#unclosed}}' });
+
+      const failure = await failureOf(runStep(stepRequest(runId, { tool: 'text.render', args: { template: 'Say {{input.greeting}}' } })));
+
+      expect(failure).toMatchObject({ type: FAILURE_TYPES.invalidToolArguments, nonRetryable: true });
+      expect(failure.message).toContain('Unclosed section "unclosed"');
+    });
+
     it('renders text.render Mustache sections from resolved data without HTML escaping', async () => {
       const runId = await newRun({ title: '<b>Team</b>', people: [{ name: 'Ada & Grace' }, { name: '<i>Linus</i>' }] });
       const args: JsonObject = {

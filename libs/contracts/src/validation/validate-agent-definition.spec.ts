@@ -609,4 +609,12 @@ describe(validateAgentDefinition.name, () => {
     expect(problems).toContainEqual({ path: 'microAgents[0].tools', message: 'must be an array' });
     expect(problems.map((problem) => problem.path)).not.toContain('microAgents[0].dependsOn[0]');
   });
+
+  it('refuses a text.render template that is not valid Mustache, at its path', () => {
+    const body = withAgent({ tools: ['text.render'], steps: [factory.step({ tool: 'text.render', args: { template: 'Hi {{#people}}{{name}}' } })] });
+
+    expect(problemsOf(body)).toEqual([
+      { path: 'microAgents[0].steps[0].args.template', message: expect.stringContaining('is not a valid Mustache template: Unclosed section "people"') },
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import Mustache from 'mustache';
 import type { AgentDefinition, MicroAgentDefinition } from '../agent-definition';
 import { findCycles, transitiveDependencies } from '../agent-graph';
 import { isJsonObject } from '../json';
@@ -88,6 +89,7 @@ function microAgentProblems(
     } else {
       if (!agent.tools.includes(step.tool)) problems.push({ path: `${stepPath}.tool`, message: `"${step.tool}" is not in ${path}.tools` });
       problems.push(...checkDefinitionArgs(step.tool, step.args, `${stepPath}.args`));
+      if (step.tool === 'text.render') problems.push(...mustacheProblems(step.args.template, `${stepPath}.args.template`));
     }
     for (const { at, expression } of listTemplateReferences(step.args)) {
       const message = templateProblem(expression, { dependencies, knownKeys, earlierIds });
@@ -120,6 +122,16 @@ function templateProblem(expression: string, scope: TemplateScope): string | und
   } catch (error) {
     if (error instanceof TemplateError) return error.message;
     throw error;
+  }
+}
+
+function mustacheProblems(template: unknown, path: string): ValidationProblem[] {
+  if (typeof template !== 'string') return [];
+  try {
+    new Mustache.Writer().parse(template);
+    return [];
+  } catch (error) {
+    return [{ path, message: `is not a valid Mustache template: ${(error as Error).message}` }];
   }
 }
 
