@@ -92,6 +92,7 @@ async function startStack(options: DevStackOptions, started: Started, lifetime: 
     TEMPORAL_ADDRESS: temporal.address,
     JWT_SECRET: jwtSecret,
     HTTP_TOOL_ALLOWED_HOSTS: config.httpToolAllowedHosts,
+    ...(config.magicLinkDelivery ? { AUTH_MAGIC_LINK_DELIVERY: config.magicLinkDelivery } : {}),
     ...(temporal.uiUrl ? { TEMPORAL_UI_URL: temporal.uiUrl } : {}),
   };
   const watch = { options, env, started, lifetime };

@@ -12,6 +12,7 @@ describe(readStackConfig.name, () => {
       temporalNamespace: 'default',
       temporalTaskQueue: 'flowmate',
       httpToolAllowedHosts: '127.0.0.1:3000',
+      magicLinkDelivery: 'response',
     });
     expect(sut.jwtSecret).toBeUndefined();
   });
@@ -34,6 +35,7 @@ describe(readStackConfig.name, () => {
       postgres: { kind: 'external', url: 'postgres://db/flowmate' },
       httpToolAllowedHosts: '',
     });
+    expect(sut.magicLinkDelivery).toBeUndefined();
   });
 
   it('keeps its data where FLOWMATE_DATA_DIR says', () => {

@@ -20,6 +20,8 @@ export interface StackConfig {
   postgres: PostgresSetup;
   /** Development lets the http.request tool call this API itself, so the README walkthrough needs no internet. */
   httpToolAllowedHosts: string;
+  /** Development hands sign-in tokens back in the response, so the walkthrough needs no e-mail. */
+  magicLinkDelivery?: string;
 }
 
 export function readStackConfig(root: string, env: NodeJS.ProcessEnv): StackConfig {
@@ -50,6 +52,7 @@ export function readStackConfig(root: string, env: NodeJS.ProcessEnv): StackConf
       ? { kind: 'external', url: databaseUrl }
       : { kind: 'embedded', port: port(env, 'EMBEDDED_POSTGRES_PORT', 5433), dataDir: join(dataDir, 'postgres') },
     httpToolAllowedHosts: env.HTTP_TOOL_ALLOWED_HOSTS ?? (nodeEnv === 'development' ? `127.0.0.1:${apiPort}` : ''),
+    magicLinkDelivery: given(env.AUTH_MAGIC_LINK_DELIVERY) ?? (nodeEnv === 'development' ? 'response' : undefined),
   };
 }
 

@@ -74,6 +74,15 @@ describe('auth (e2e)', () => {
     await stack.http.post('/api/v1/auth/refresh').send({ refreshToken: rotated.body.refreshToken }).expect(401);
   });
 
+  it('does not log out someone else when given their refresh token', async () => {
+    const victim = await signIn(stack, 'victim@example.com');
+    const other = await signIn(stack, 'other@example.com');
+
+    await stack.http.post('/api/v1/auth/logout').set('Authorization', other.bearer).send({ refreshToken: victim.refreshToken }).expect(204);
+
+    await stack.http.post('/api/v1/auth/refresh').send({ refreshToken: victim.refreshToken }).expect(200);
+  });
+
   it('logs out by revoking the refresh family', async () => {
     const session = await signIn(stack, 'logout@example.com');
     await stack.http.post('/api/v1/auth/logout').set('Authorization', session.bearer).send({ refreshToken: session.refreshToken }).expect(204);
@@ -118,5 +127,20 @@ describe('auth (e2e)', () => {
   it('is ready when Postgres and Temporal answer', async () => {
     const ready = await stack.http.get('/health/ready').expect(200);
     expect(ready.body).toMatchObject({ status: 'ok', checks: { postgres: true, temporal: true } });
+  });
+});
+
+describe('auth without AUTH_MAGIC_LINK_DELIVERY (e2e)', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ env: { AUTH_MAGIC_LINK_DELIVERY: '' } });
+  });
+  afterAll(() => stack.stop());
+
+  it('never hands the sign-in token to the caller', async () => {
+    const response = await stack.http.post('/api/v1/auth').send({ email: 'ada@example.com' }).expect(202);
+
+    expect(response.body).toEqual({ message: expect.any(String) });
   });
 });

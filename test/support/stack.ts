@@ -43,6 +43,7 @@ export async function startStack({ worker = false, env = {}, shareDatabaseWith }
     TEMPORAL_ADDRESS: temporalAddress(),
     TEMPORAL_TASK_QUEUE: shareDatabaseWith?.config.temporal.taskQueue ?? `e2e-${randomUUID()}`,
     JWT_SECRET: shareDatabaseWith?.config.api.jwt.secret ?? randomUUID() + randomUUID(),
+    AUTH_MAGIC_LINK_DELIVERY: 'response',
     ...env,
   });
 

@@ -15,7 +15,7 @@ describe(loadConfig.name, () => {
       taskQueue: 'flowmate',
       uiUrl: 'http://127.0.0.1:8233',
     });
-    expect(sut.api.magicLinkInResponse).toBe(true);
+    expect(sut.api.magicLinkInResponse).toBe(false);
   });
 
   it.each([
@@ -40,5 +40,6 @@ describe(loadConfig.name, () => {
   it('refuses to hand out magic links in responses in production', () => {
     expect(() => loadConfig('api', { ...valid, NODE_ENV: 'production', AUTH_MAGIC_LINK_DELIVERY: 'response' })).toThrow(ConfigError);
     expect(loadConfig('api', { ...valid, NODE_ENV: 'production' }).api.magicLinkInResponse).toBe(false);
+    expect(loadConfig('api', { ...valid, AUTH_MAGIC_LINK_DELIVERY: 'response' }).api.magicLinkInResponse).toBe(true);
   });
 });

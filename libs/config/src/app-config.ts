@@ -15,7 +15,7 @@ export interface AppConfig {
     jwt: { secret: string; issuer: string; audience: string; accessTtlSeconds: number };
     refreshTokenTtlSeconds: number;
     magicLinkTtlSeconds: number;
-    /** Hands the magic-link token back in the response body; development only. */
+    /** Hands the magic-link token back in the response body: opt-in, for local development, never in production. */
     magicLinkInResponse: boolean;
   };
 }
@@ -30,7 +30,7 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
   const problems = validateSync(env, { groups: [role], always: true }).flatMap((error) =>
     Object.values(error.constraints ?? {}).map((message) => (message.startsWith(error.property) ? message : `${error.property}: ${message}`)),
   );
-  const delivery = env.AUTH_MAGIC_LINK_DELIVERY ?? (env.NODE_ENV === 'production' ? undefined : 'response');
+  const delivery = env.AUTH_MAGIC_LINK_DELIVERY;
   if (env.NODE_ENV === 'production' && delivery === 'response') {
     problems.push('AUTH_MAGIC_LINK_DELIVERY=response hands sign-in tokens to anyone who asks; it is refused when NODE_ENV=production');
   }

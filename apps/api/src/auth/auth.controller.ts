@@ -33,8 +33,8 @@ export class AuthController {
   @ApiBearerAuth()
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
-  logout(@Body() dto: RefreshDto): Promise<void> {
-    return this.auth.logout(dto.refreshToken);
+  logout(@CurrentUser() user: AuthUser, @Body() dto: RefreshDto): Promise<void> {
+    return this.auth.logout(user, dto.refreshToken);
   }
 
   @ApiBearerAuth()

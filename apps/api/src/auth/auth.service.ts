@@ -53,8 +53,9 @@ export class AuthService {
     return this.issueTokens(user, active.familyId);
   }
 
-  async logout(refreshToken: string): Promise<void> {
-    const family = await this.tokens.findRefreshTokenFamily(hashToken(refreshToken));
+  /** Revokes the caller's own session only; someone else's token is ignored, without saying so. */
+  async logout(caller: AuthUser, refreshToken: string): Promise<void> {
+    const family = await this.tokens.findRefreshTokenFamily(hashToken(refreshToken), caller.id);
     if (family) await this.tokens.revokeRefreshFamily(family);
   }
 

@@ -42,8 +42,12 @@ export class AuthTokensRepository {
     return rows[0] ? { userId: rows[0].user_id, familyId: rows[0].family_id } : null;
   }
 
-  async findRefreshTokenFamily(tokenHash: string): Promise<string | null> {
-    const rows = (await this.db.query(`SELECT family_id FROM refresh_tokens WHERE token_hash = $1`, [tokenHash])) as Array<{ family_id: string }>;
+  /** The family of a token, optionally only when it belongs to `userId`. */
+  async findRefreshTokenFamily(tokenHash: string, userId?: string): Promise<string | null> {
+    const rows = (await this.db.query(
+      `SELECT family_id FROM refresh_tokens WHERE token_hash = $1 AND ($2::uuid IS NULL OR user_id = $2::uuid)`,
+      [tokenHash, userId ?? null],
+    )) as Array<{ family_id: string }>;
     return rows[0]?.family_id ?? null;
   }
 
