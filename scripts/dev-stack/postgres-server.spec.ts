@@ -81,6 +81,7 @@ describe(runnableBinDir.name, () => {
     await mkdir(join(privateRoot, 'pkg', 'native', 'bin'), { recursive: true });
     await writeFile(join(privateRoot, 'pkg', 'package.json'), JSON.stringify({ version: `0.0.0-test-${process.pid}` }));
     await writeFile(join(privateRoot, 'pkg', 'native', 'bin', 'postgres'), '#!/bin/sh\n', { mode: 0o755 });
+    await writeFile(join(privateRoot, 'pkg', 'native', 'bin', 'initdb'), '#!/bin/sh\n', { mode: 0o755 });
   });
   afterEach(async () => {
     await rm(privateRoot, { recursive: true, force: true });
@@ -102,6 +103,14 @@ describe(runnableBinDir.name, () => {
     expect(staged).toBe(join(tmpdir(), `flowmate-postgres-${process.platform}-${process.arch}-0.0.0-test-${process.pid}`, 'bin'));
     expect((await stat(join(staged, 'postgres'))).mode & 0o111).toBe(0o111);
     await expect(runnableBinDir(bin, nobody)).resolves.toBe(staged);
+  });
+
+  it('refuses a staged copy that others could have changed', async () => {
+    const bin = join(privateRoot, 'pkg', 'native', 'bin');
+    const staged = await runnableBinDir(bin, nobody);
+    await chmod(join(staged, 'postgres'), 0o777);
+
+    await expect(runnableBinDir(bin, nobody)).rejects.toThrow(/others can change it; remove .* and start again/);
   });
 
   it('needs no staging when not root', async () => {

@@ -136,6 +136,13 @@ export async function runnableBinDir(bin: string, runAs: RunAs | undefined): Pro
       if (!existsSync(join(staged, 'bin', 'postgres'))) throw error;
     });
   }
+  // The temp directory is shared: run nothing someone else could have put or changed there.
+  for (const path of [staged, join(staged, 'bin'), join(staged, 'bin', 'postgres'), join(staged, 'bin', 'initdb')]) {
+    const { uid, mode } = await stat(path);
+    if (uid !== process.getuid?.() || (mode & 0o022) !== 0) {
+      throw new Error(`${path} was not staged by this user or others can change it; remove ${staged} and start again`);
+    }
+  }
   return join(staged, 'bin');
 }
 
