@@ -5,11 +5,15 @@ import { createApiApp } from './create-api-app';
 async function main(): Promise<void> {
   const config = loadConfig('api');
   const app = await createApiApp(config);
-  await app.listen(config.api.port, config.api.host);
+  try {
+    await app.listen(config.api.port, config.api.host);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new Error(`port ${config.api.port} is already in use (set PORT)`);
+  }
 }
 
-main().catch((error: Error & { code?: string }) => {
-  const reason = error.code === 'EADDRINUSE' ? `port ${process.env.PORT ?? 3000} is already in use (set PORT)` : error.message;
-  process.stderr.write(`api failed to start: ${reason}\n`);
+main().catch((error: Error) => {
+  process.stderr.write(`api failed to start: ${error.message}\n`);
   process.exit(1);
 });

@@ -1,7 +1,7 @@
 import { createRunHistoryActivities, createToolActivities, createToolExecutors } from '@flowmate/activities';
 import type { AppConfig } from '@flowmate/config';
 import { RunHistoryRepository } from '@flowmate/db';
-import { GuardedHttpClient, parseAllowedHosts } from '@flowmate/integrations';
+import { GuardedHttpClient } from '@flowmate/integrations';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { PREBUILT_BUNDLE_PATH, prebuiltBundleExists, WORKFLOW_BUNDLER_OPTIONS, WORKFLOWS_PATH } from './workflow-bundle';
@@ -14,7 +14,7 @@ export interface WorkerDependencies {
 
 export function createActivities(config: AppConfig, db: DataSource) {
   const history = new RunHistoryRepository(db);
-  const http = new GuardedHttpClient({ allowedHosts: parseAllowedHosts(config.tools.httpAllowedHosts) });
+  const http = new GuardedHttpClient({ allowedHosts: config.tools.httpAllowedHosts });
   return {
     ...createRunHistoryActivities({ history }),
     ...createToolActivities({ history, tools: createToolExecutors({ http }) }),

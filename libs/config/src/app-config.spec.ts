@@ -25,12 +25,20 @@ describe(loadConfig.name, () => {
     ['PORT', { ...valid, PORT: 'eighty' }],
     ['TEMPORAL_ADDRESS', { ...valid, TEMPORAL_ADDRESS: 'no-port' }],
     ['NODE_ENV', { ...valid, NODE_ENV: 'staging' }],
+    ['HTTP_TOOL_ALLOWED_HOSTS', { ...valid, HTTP_TOOL_ALLOWED_HOSTS: 'no-port.example' }],
   ])('names %s when it is bad or missing', (variable, env) => {
     expect(() => loadConfig('api', env)).toThrow(new RegExp(variable));
   });
 
   it('lists every bad variable at once', () => {
     expect(() => loadConfig('api', { PORT: '0' })).toThrow(/DATABASE_URL[\s\S]*JWT_SECRET|JWT_SECRET[\s\S]*DATABASE_URL/);
+  });
+
+  it('normalises the http.request allow-list', () => {
+    expect(loadConfig('worker', { ...valid, HTTP_TOOL_ALLOWED_HOSTS: ' API.internal:8080, [0:0::1]:3000 ' }).tools.httpAllowedHosts).toEqual([
+      'api.internal:8080',
+      '[::1]:3000',
+    ]);
   });
 
   it('does not ask the worker for API secrets', () => {

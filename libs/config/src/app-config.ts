@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { parseAllowedHosts } from '@flowmate/integrations';
 import { Environment, type ProcessRole } from './environment';
 
 export interface AppConfig {
@@ -7,7 +8,8 @@ export interface AppConfig {
   logLevel: string;
   database: { url: string };
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
-  tools: { httpAllowedHosts: string };
+  /** Normalised `host:port` entries the http.request tool may reach although private. */
+  tools: { httpAllowedHosts: string[] };
   worker: { workflowBundlePath?: string };
   api: {
     host: string;
@@ -34,6 +36,7 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
   if (env.NODE_ENV === 'production' && delivery === 'response') {
     problems.push('AUTH_MAGIC_LINK_DELIVERY=response hands sign-in tokens to anyone who asks; it is refused when NODE_ENV=production');
   }
+  const httpAllowedHosts = parseOrReport(() => parseAllowedHosts(env.HTTP_TOOL_ALLOWED_HOSTS), problems) ?? [];
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
 
   return {
@@ -46,7 +49,7 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       uiUrl: env.TEMPORAL_UI_URL.replace(/\/$/, ''),
     },
-    tools: { httpAllowedHosts: env.HTTP_TOOL_ALLOWED_HOSTS },
+    tools: { httpAllowedHosts },
     worker: { workflowBundlePath: env.WORKFLOW_BUNDLE_PATH },
     api: {
       host: env.HOST,
@@ -57,6 +60,15 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
       magicLinkInResponse: delivery === 'response',
     },
   };
+}
+
+function parseOrReport<T>(parse: () => T, problems: string[]): T | undefined {
+  try {
+    return parse();
+  } catch (error) {
+    problems.push((error as Error).message);
+    return undefined;
+  }
 }
 
 function withoutEmptyValues(source: NodeJS.ProcessEnv): Record<string, string> {

@@ -1,3 +1,4 @@
+import { DEFAULT_TASK_QUEUE } from '@flowmate/contracts';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 
@@ -24,7 +25,7 @@ export class Environment {
   TEMPORAL_NAMESPACE = 'default';
 
   @IsString()
-  TEMPORAL_TASK_QUEUE = 'flowmate';
+  TEMPORAL_TASK_QUEUE = DEFAULT_TASK_QUEUE;
 
   @IsUrl({ require_tld: false, require_protocol: true })
   TEMPORAL_UI_URL = 'http://127.0.0.1:8233';

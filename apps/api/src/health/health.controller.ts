@@ -2,6 +2,7 @@ import type { AppConfig } from '@flowmate/config';
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Client } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth-user';
 import { InjectConfig } from '../core/app-config.provider';
@@ -33,7 +34,7 @@ export class HealthController {
   @Get('ready')
   async ready(): Promise<ReadinessDto> {
     const [postgres, temporal] = await Promise.all([
-      succeeds(() => this.db.query('SELECT 1')),
+      succeeds(() => withTimeout(this.db.query('SELECT 1'))),
       succeeds(() => this.withTemporalDeadline(() => this.temporal.workflowService.getSystemInfo({}))),
     ]);
     const workersPolling = temporal ? await this.countPollers() : null;
@@ -53,7 +54,7 @@ export class HealthController {
         this.temporal.workflowService.describeTaskQueue({
           namespace: this.config.temporal.namespace,
           taskQueue: { name: this.config.temporal.taskQueue },
-          taskQueueType: 1,
+          taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
         }),
       );
       return response.pollers?.length ?? 0;
@@ -70,7 +71,7 @@ export class HealthController {
 
 async function succeeds(check: () => Promise<unknown>): Promise<boolean> {
   try {
-    await withTimeout(check());
+    await check();
     return true;
   } catch {
     return false;

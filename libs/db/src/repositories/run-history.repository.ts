@@ -21,7 +21,9 @@ export interface TemplateNeeds {
   stepIds: string[];
 }
 
+/** Step keys: `<microAgentKey>` for a micro agent's row, `<microAgentKey>/<stepId>` for a tool call's. */
 export const toolStepKey = (microAgentKey: string, stepId: string): string => `${microAgentKey}/${stepId}`;
+export const stepIdOf = (stepKey: string, microAgentKey: string): string => stepKey.slice(microAgentKey.length + 1);
 
 /**
  * What the worker writes while a run executes. Every write is an idempotent upsert keyed by
@@ -137,7 +139,7 @@ export class RunHistoryRepository {
     const context: TemplateContext = { input: run.input, agents: {}, steps: {} };
     for (const row of rows) {
       if (row.kind === 'micro_agent') context.agents[row.step_key] = { output: row.output };
-      else context.steps[row.step_key.slice(microAgentKey.length + 1)] = { output: row.output };
+      else context.steps[stepIdOf(row.step_key, microAgentKey)] = { output: row.output };
     }
     return context;
   }

@@ -1,5 +1,5 @@
 import { RUN_STATUSES, type JsonValue, type RunError, type RunStatus, type RunTrigger, type StepStatus, type ToolName } from '@flowmate/contracts';
-import type { AgentRunEntity, RunStepEntity } from '@flowmate/db';
+import { stepIdOf, type AgentRunEntity, type RunStepEntity } from '@flowmate/db';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional, IsUUID } from 'class-validator';
 import { PageQueryDto } from '../../common/page-query.dto';
@@ -100,7 +100,7 @@ export const toRunStarted = (run: AgentRunEntity, uiLink: TemporalUiLink): RunSt
 });
 
 const toStep = (step: RunStepEntity): StepDto => ({
-  id: step.stepKey.slice(step.microAgentKey.length + 1),
+  id: stepIdOf(step.stepKey, step.microAgentKey),
   tool: step.tool,
   status: step.status,
   attempts: step.attempts,
