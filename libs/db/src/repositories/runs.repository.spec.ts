@@ -140,7 +140,7 @@ describe(RunsRepository.name, () => {
       await sut.createQueued(newRun({ userId: stranger, agentId: await newAgent(stranger) }));
     });
 
-    const idsOf = (page: { items: AgentRunEntity[] }): string[] => page.items.map((run) => run.id);
+    const idsOf = (page: { items: Array<{ id: string }> }): string[] => page.items.map((run) => run.id);
 
     it('pages through the owner’s runs newest first', async () => {
       const first = await sut.listOwned(owner, {}, { limit: 2 });
@@ -152,6 +152,14 @@ describe(RunsRepository.name, () => {
       expect(idsOf(third)).toEqual(ids.slice(4));
       expect(first.nextCursor).toEqual(expect.any(String));
       expect(third.nextCursor).toBeNull();
+    });
+
+    it('loads summaries, leaving the possibly large input and output out', async () => {
+      const { items } = await sut.listOwned(owner, {}, { limit: 1 });
+
+      expect(items[0]).toMatchObject({ id: ids[0], status: expect.any(String), createdAt: expect.any(Date) });
+      expect(items[0]).not.toHaveProperty('input');
+      expect(items[0]).not.toHaveProperty('output');
     });
 
     it('returns no cursor when everything fits on the page', async () => {

@@ -14,6 +14,9 @@ export interface NewRun {
   requestFingerprint?: string;
 }
 
+const SUMMARY_COLUMNS = ['id', 'userId', 'agentId', 'agentVersion', 'trigger', 'status', 'workflowId', 'error', 'createdAt', 'startedAt', 'finishedAt'] as const;
+export type AgentRunSummary = Pick<AgentRunEntity, (typeof SUMMARY_COLUMNS)[number]>;
+
 export interface RunFilter {
   agentId?: string;
   status?: RunStatus;
@@ -64,8 +67,12 @@ export class RunsRepository {
       .getOne();
   }
 
-  listOwned(userId: string, filter: RunFilter, page: PageRequest): Promise<Page<AgentRunEntity>> {
-    const query = this.runs.createQueryBuilder('run').where('run.user_id = :userId', { userId });
+  /** Summaries: input and output, which may be large, are left out. */
+  listOwned(userId: string, filter: RunFilter, page: PageRequest): Promise<Page<AgentRunSummary>> {
+    const query = this.runs
+      .createQueryBuilder('run')
+      .select(SUMMARY_COLUMNS.map((column) => `run.${column}`))
+      .where('run.user_id = :userId', { userId });
     if (filter.agentId) query.andWhere('run.agent_id = :agentId', { agentId: filter.agentId });
     if (filter.status) query.andWhere('run.status = :status', { status: filter.status });
     return pageNewestFirst(query, page);

@@ -1,5 +1,5 @@
 import { RUN_STATUSES, type JsonValue, type RunError, type RunStatus, type RunTrigger, type StepStatus, type ToolName } from '@flowmate/contracts';
-import { stepIdOf, type AgentRunEntity, type RunStepEntity } from '@flowmate/db';
+import { stepIdOf, type AgentRunEntity, type AgentRunSummary, type RunStepEntity } from '@flowmate/db';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional, IsUUID } from 'class-validator';
 import { PageQueryDto } from '../../common/page-query.dto';
@@ -78,7 +78,7 @@ export type TemporalUiLink = (workflowId: string) => string;
 
 const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
 
-export const toRunSummary = (run: AgentRunEntity, uiLink: TemporalUiLink): RunSummaryDto => ({
+export const toRunSummary = (run: AgentRunSummary, uiLink: TemporalUiLink): RunSummaryDto => ({
   id: run.id,
   agentId: run.agentId,
   agentVersion: run.agentVersion,
