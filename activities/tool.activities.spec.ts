@@ -49,6 +49,7 @@ describe(createToolActivities.name, () => {
       'GET /flaky': () => (++flakyCalls === 1 ? { status: 500, body: 'try again' } : { body: { ok: true } }),
       'GET /busy': { status: 429, headers: { 'Retry-After': '7' }, body: 'slow down' },
       'GET /slow': { delayMs: 30_000, body: 'too late' },
+      'GET /nul': { body: 'a\u0000b' },
     });
     http = new GuardedHttpClient({ allowedHosts: [fixture.hostPort] });
     sut = createToolActivities({ history, tools: createToolExecutors({ http }) });
@@ -258,6 +259,14 @@ describe(createToolActivities.name, () => {
       await runStep(stepRequest(runId));
 
       expect(requestsTo('/users/42').at(-1)?.headers).not.toHaveProperty('idempotency-key');
+    });
+
+    it('records a response holding U+0000, which Postgres refuses, with U+FFFD in its place', async () => {
+      const runId = await newRun();
+
+      await runStep(stepRequest(runId, { args: { method: 'GET', url: `${fixture.url}/nul` } }));
+
+      expect((await stepRows(runId))[0]).toMatchObject({ status: 'succeeded', output: { body: 'a\uFFFDb' } });
     });
 
     it('keeps credentials out of the recorded input while the call carries them', async () => {

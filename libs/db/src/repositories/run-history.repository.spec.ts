@@ -212,10 +212,10 @@ describe(RunHistoryRepository.name, () => {
     it('stores U+0000 and unpaired surrogates, which jsonb refuses, as U+FFFD instead of failing', async () => {
       const runId = await newRun();
 
-      await sut.markStepSucceeded(toolStep(runId), 1, { note: 'a\u0000b' }, { body: ['x\u0000', { nested: '\ud800 \udc00 \ud83d\ude00' }] });
+      await sut.markStepSucceeded(toolStep(runId), 1, { note: 'a\u0000b' }, { body: ['x\u0000', { 'k\u0000': '\ud800 \udc00 \ud83d\ude00' }] });
 
       expect(await stepRows(runId)).toEqual([
-        expect.objectContaining({ status: 'succeeded', input: { note: 'a\uFFFDb' }, output: { body: ['x\uFFFD', { nested: '\uFFFD \uFFFD \ud83d\ude00' }] } }),
+        expect.objectContaining({ status: 'succeeded', input: { note: 'a\uFFFDb' }, output: { body: ['x\uFFFD', { 'k\uFFFD': '\uFFFD \uFFFD \ud83d\ude00' }] } }),
       ]);
     });
 

@@ -1,4 +1,4 @@
-import { FAILURE_TYPES, type JsonValue, type RunError, type RunStatus, type StepStatus, type TemplateContext, type ToolName } from '@flowmate/contracts';
+import { FAILURE_TYPES, isJsonObject, type JsonValue, type RunError, type RunStatus, type StepStatus, type TemplateContext, type ToolName } from '@flowmate/contracts';
 import type { DataSource } from 'typeorm';
 
 export interface ToolStepRef {
@@ -181,10 +181,15 @@ export class RunHistoryRepository {
 /** U+0000 and unpaired surrogates: jsonb refuses both. */
 const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-/**
- * node-postgres sends JS strings as text; jsonb needs them JSON-encoded. Characters jsonb cannot hold,
- * which binary or hostile data may contain, become U+FFFD rather than failing the write.
- */
+/** node-postgres sends JS strings as text; jsonb needs them JSON-encoded. */
 function toJsonb(value: JsonValue | undefined): string | null {
-  return value === undefined ? null : JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' ? item.replace(UNSTORABLE, '\uFFFD') : item));
+  return value === undefined ? null : JSON.stringify(storable(value));
+}
+
+/** Characters jsonb cannot hold, which binary or hostile data may contain, become U+FFFD, in keys too. */
+function storable(value: JsonValue): JsonValue {
+  if (typeof value === 'string') return value.replace(UNSTORABLE, '\uFFFD');
+  if (Array.isArray(value)) return value.map(storable);
+  if (isJsonObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [storable(key) as string, storable(item)]));
+  return value;
 }

@@ -117,8 +117,6 @@ const PREVIEW_BYTES = 1024;
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/;
 const TEXT_MEDIA_TYPE =
   /^(?:text\/.+|application\/(?:json|xml|javascript|x-www-form-urlencoded)|[^/]+\/[^/]+\+(?:json|xml))$/;
-/** `\u0000` as a JSON escape: an odd run of backslashes, the last of which starts the escape. */
-const JSON_ESCAPED_NUL = /(\\+)u0000/g;
 
 export class GuardedHttpClient {
   private readonly allowedHosts: readonly string[];
@@ -290,13 +288,13 @@ function parseRetryAfter(value: string | undefined): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
-/** A body that is not text, as base64: its raw bytes would not survive storage (Postgres refuses `\u0000`). */
+/** A body that is not text, as base64: raw bytes have no faithful JSON form. */
 export type HttpBinaryBody = { base64: string; contentType: string; bytes: number };
 
 /**
  * JSON media types are parsed; other text-like ones (and bodies without a content-type) become a string,
- * decoded by their charset (UTF-8 unless told) with every NUL replaced by U+FFFD. Anything else, or text
- * that does not decode, is returned as base64 so no byte is lost.
+ * decoded by their charset (UTF-8 unless told). Anything else, or text that does not decode, is returned
+ * as base64 so no byte is lost.
  */
 function toBody(bytes: Buffer, contentType: string | undefined): unknown {
   if (bytes.byteLength === 0) return '';
@@ -313,14 +311,12 @@ function toBody(bytes: Buffer, contentType: string | undefined): unknown {
   }
   if (JSON_MEDIA_TYPE.test(essence)) {
     try {
-      return JSON.parse(
-        text.replace(JSON_ESCAPED_NUL, (run: string, slashes: string) => (slashes.length % 2 ? `${slashes}ufffd` : run)),
-      );
+      return JSON.parse(text);
     } catch {
       // Served as JSON but is not: kept as text.
     }
   }
-  return text.replaceAll('\0', '\uFFFD');
+  return text;
 }
 
 function decodeStrictly(bytes: Buffer, charset = 'utf-8'): string | undefined {
