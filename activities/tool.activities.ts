@@ -9,7 +9,7 @@ import {
   type ToolName,
 } from '@flowmate/contracts';
 import { checkResolvedArgs } from '@flowmate/contracts/validation';
-import { toolStepKey, type RunHistoryRepository, type TemplateNeeds } from '@flowmate/db';
+import { toolStepKey, type RunHistoryRepository, type TemplateNeeds, type ToolStepRef } from '@flowmate/db';
 import { classifyError } from '@flowmate/integrations';
 import { Context } from '@temporalio/activity';
 import { backOff } from 'exponential-backoff';
@@ -22,12 +22,7 @@ export interface ToolDependencies {
   tools: Record<ToolName, ToolExecutor>;
 }
 
-export interface ToolStepRequest {
-  runId: string;
-  microAgentKey: string;
-  stepId: string;
-  position: number;
-  tool: ToolName;
+export interface ToolStepRequest extends ToolStepRef {
   /** As written in the definition; templates are resolved here, from Postgres, so outputs stay out of history. */
   args: JsonObject;
 }
@@ -45,7 +40,7 @@ export const createToolActivities = ({ history, tools }: ToolDependencies) => ({
   async runToolStep(request: ToolStepRequest): Promise<ToolStepOutcome> {
     const context = Context.current();
     const { info, cancellationSignal } = context;
-    const step = { runId: request.runId, microAgentKey: request.microAgentKey, stepId: request.stepId, position: request.position, tool: request.tool };
+    const { args: _writtenArgs, ...step } = request;
     const stepKey = toolStepKey(request.microAgentKey, request.stepId);
     await history.markStepRunning(step, info.attempt);
     let resolvedArgs: JsonObject | undefined;

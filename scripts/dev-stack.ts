@@ -17,12 +17,9 @@ const API_READY_TIMEOUT_MS = 120_000;
 const WORKER_READY_TIMEOUT_MS = 90_000;
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-export interface DevStackOptions {
+interface DevStackOptions {
   root: string;
   env: NodeJS.ProcessEnv;
-  /** Built entry points, relative to `root`. */
-  apiEntry?: string;
-  workerEntry?: string;
 }
 
 interface Stoppable {
@@ -39,7 +36,7 @@ interface Started {
 class ShutdownRequested extends Error {}
 
 /** Runs until a signal (resolves 0) or a failure (prints one message, resolves 1). */
-export async function runDevStack(options: DevStackOptions): Promise<number> {
+async function runDevStack(options: DevStackOptions): Promise<number> {
   const lifetime = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
     if (lifetime.signal.aborted) return say('Still stopping…');
@@ -74,8 +71,8 @@ export async function runDevStack(options: DevStackOptions): Promise<number> {
 
 async function startStack(options: DevStackOptions, started: Started, lifetime: AbortController): Promise<RunningStack> {
   const config = readStackConfig(options.root, options.env);
-  const apiEntry = builtEntry(options.root, options.apiEntry ?? 'dist/apps/api/src/main.js');
-  const workerEntry = builtEntry(options.root, options.workerEntry ?? 'dist/apps/worker/src/main.js');
+  const apiEntry = builtEntry(options.root, 'dist/apps/api/src/main.js');
+  const workerEntry = builtEntry(options.root, 'dist/apps/worker/src/main.js');
   await mkdir(config.dataDir, { recursive: true });
   await assertPortsFree(config);
   const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(join(config.dataDir, 'jwt-secret')));

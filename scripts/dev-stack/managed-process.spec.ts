@@ -14,7 +14,6 @@ describe(startManagedProcess.name, () => {
 
     expect(await sut.exited).toEqual({ code: 3, signal: null });
     expect(lines).toEqual(expect.arrayContaining([['stdout', 'one'], ['stdout', 'two'], ['stderr', 'oops']]));
-    expect(sut.stopping).toBe(false);
   });
 
   it('asks politely first', async () => {
@@ -22,7 +21,6 @@ describe(startManagedProcess.name, () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
 
     expect(await sut.stop(5_000)).toEqual({ code: 0, signal: null });
-    expect(sut.stopping).toBe(true);
   });
 
   it('forces a process that ignores the graceful signal once the grace period is over', async () => {

@@ -22,10 +22,7 @@ export interface ManagedProcessOptions {
 }
 
 export interface ManagedProcess {
-  readonly name: string;
   readonly pid: number;
-  /** True once `stop()` was called, so an exit after it is expected. */
-  readonly stopping: boolean;
   /** Settles when the process has exited, whoever caused it. */
   readonly exited: Promise<ProcessExit>;
   stop(graceMs: number): Promise<ProcessExit>;
@@ -61,16 +58,10 @@ export async function startManagedProcess(options: ManagedProcessOptions): Promi
   }
 
   const exited = new Promise<ProcessExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  let stopping = false;
   const managed: ManagedProcess = {
-    name: options.name,
     pid: child.pid as number,
-    get stopping() {
-      return stopping;
-    },
     exited,
     async stop(graceMs) {
-      stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return exited;
       child.kill(signals.graceful);
       const timer = setTimeout(() => child.kill(signals.force), graceMs);

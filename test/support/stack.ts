@@ -1,15 +1,14 @@
 import 'reflect-metadata';
 import { loadConfig, type AppConfig } from '@flowmate/config';
-import { createDataSource } from '@flowmate/db';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Client } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/create-api-app';
-import { createFlowMateWorker } from '../../apps/worker/src/flowmate-worker';
+import { openFlowMateWorker } from '../../apps/worker/src/flowmate-worker';
 import { createTestDatabase, type TestDatabase } from './database';
 import { temporalAddress } from './temporal';
 
@@ -68,14 +67,11 @@ export async function startStack({ worker = false, env = {}, shareDatabaseWith }
 }
 
 async function startWorker(config: AppConfig): Promise<() => Promise<void>> {
-  const db = await createDataSource({ url: config.database.url, poolSize: 5 }).initialize();
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const worker = await createFlowMateWorker({ config, db, connection });
+  const { worker, close } = await openFlowMateWorker(config);
   const running = worker.run();
   return async () => {
     worker.shutdown();
     await running;
-    await connection.close();
-    await db.destroy();
+    await close();
   };
 }

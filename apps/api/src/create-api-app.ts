@@ -8,7 +8,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 
-export const API_PREFIX = 'api/v1';
+const API_PREFIX = 'api/v1';
 const BODY_LIMIT = '1mb';
 
 /** Postgres text and jsonb cannot hold U+0000: refuse it at the door (400) instead of failing a write (500). */

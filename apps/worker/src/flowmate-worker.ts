@@ -1,24 +1,51 @@
 import { createRunHistoryActivities, createToolActivities, createToolExecutors } from '@flowmate/activities';
 import type { AppConfig } from '@flowmate/config';
-import { RunHistoryRepository } from '@flowmate/db';
+import { createDataSource, RunHistoryRepository } from '@flowmate/db';
 import { GuardedHttpClient } from '@flowmate/integrations';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import type { DataSource } from 'typeorm';
 import { PREBUILT_BUNDLE_PATH, prebuiltBundleExists, WORKFLOW_BUNDLER_OPTIONS, WORKFLOWS_PATH } from './workflow-bundle';
 
-export interface WorkerDependencies {
-  config: AppConfig;
-  db: DataSource;
-  connection: NativeConnection;
+/** A worker and what it holds open; `close` once `worker.run()` has returned. */
+export interface FlowMateWorker {
+  worker: Worker;
+  close(): Promise<void>;
 }
 
-export function createActivities(config: AppConfig, db: DataSource) {
-  const history = new RunHistoryRepository(db);
+/** Connects to Postgres and Temporal and builds the activities from those dependencies. */
+export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWorker> {
+  const db = await createDataSource({ url: config.database.url }).initialize();
   const http = new GuardedHttpClient({ allowedHosts: config.tools.httpAllowedHosts });
-  return {
-    ...createRunHistoryActivities({ history }),
-    ...createToolActivities({ history, tools: createToolExecutors({ http }) }),
+  const closeDependencies = async (): Promise<void> => {
+    await http.close();
+    await db.destroy();
   };
+  let connection: NativeConnection | undefined;
+  try {
+    connection = await NativeConnection.connect({ address: config.temporal.address });
+    const history = new RunHistoryRepository(db);
+    const worker = await Worker.create({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      activities: {
+        ...createRunHistoryActivities({ history }),
+        ...createToolActivities({ history, tools: createToolExecutors({ http }) }),
+      },
+      ...workflowSource(config),
+    });
+    const opened = connection;
+    return {
+      worker,
+      close: async () => {
+        await opened.close();
+        await closeDependencies();
+      },
+    };
+  } catch (error) {
+    await connection?.close();
+    await closeDependencies();
+    throw error;
+  }
 }
 
 /** The prebuilt bundle in production; bundling from source when running from the TypeScript tree. */
@@ -26,14 +53,4 @@ function workflowSource(config: AppConfig): Pick<WorkerOptions, 'workflowBundle'
   const bundlePath = config.worker.workflowBundlePath ?? PREBUILT_BUNDLE_PATH;
   if (prebuiltBundleExists(bundlePath)) return { workflowBundle: { codePath: bundlePath } };
   return { workflowsPath: WORKFLOWS_PATH, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS };
-}
-
-export function createFlowMateWorker({ config, db, connection }: WorkerDependencies): Promise<Worker> {
-  return Worker.create({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    activities: createActivities(config, db),
-    ...workflowSource(config),
-  });
 }

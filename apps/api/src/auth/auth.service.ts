@@ -12,7 +12,7 @@ const newToken = (): string => randomBytes(32).toString('base64url');
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 const secondsFromNow = (seconds: number): Date => new Date(Date.now() + seconds * 1000);
 
-export const toUserDto = ({ id, email, tier }: UserEntity): UserDto => ({ id, email, tier });
+const toUserDto = ({ id, email, tier }: UserEntity): UserDto => ({ id, email, tier });
 
 @Injectable()
 export class AuthService {

@@ -35,7 +35,7 @@ function onlyUnknownFields(errors: readonly ValidationError[]): boolean {
   );
 }
 
-export function findDefinitionProblems(definition: AgentDefinition): ValidationProblem[] {
+function findDefinitionProblems(definition: AgentDefinition): ValidationProblem[] {
   const { microAgents } = definition;
   return [
     ...duplicateKeyProblems(microAgents),
