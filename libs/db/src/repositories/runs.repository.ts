@@ -57,6 +57,7 @@ export class RunsRepository {
     return { run: existing, created: false };
   }
 
+  /** The run with its micro-agent and tool-step rows, each in definition order. */
   findOwnedById(userId: string, id: string): Promise<AgentRunEntity | null> {
     return this.runs
       .createQueryBuilder('run')

@@ -111,11 +111,11 @@ const toStep = (step: RunStepEntity): StepDto => ({
   finishedAt: iso(step.finishedAt),
 });
 
+/** Expects the run's steps in definition order, as `RunsRepository.findOwnedById` loads them. */
 export function toRunResponse(run: AgentRunEntity, uiLink: TemporalUiLink): RunDto {
   const steps = run.steps ?? [];
   const microAgents = steps
     .filter((row) => row.kind === 'micro_agent')
-    .sort((a, b) => a.position - b.position)
     .map((agent) => ({
       key: agent.microAgentKey,
       status: agent.status,
@@ -126,7 +126,6 @@ export function toRunResponse(run: AgentRunEntity, uiLink: TemporalUiLink): RunD
       finishedAt: iso(agent.finishedAt),
       steps: steps
         .filter((row) => row.kind === 'tool' && row.microAgentKey === agent.microAgentKey)
-        .sort((a, b) => a.position - b.position)
         .map(toStep),
     }));
   return { ...toRunSummary(run, uiLink), input: run.input, output: run.output, microAgents };
