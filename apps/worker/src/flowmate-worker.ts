@@ -2,8 +2,8 @@ import { createRunHistoryActivities, createToolActivities, createToolExecutors }
 import type { AppConfig } from '@flowmate/config';
 import { createDataSource, RunHistoryRepository } from '@flowmate/db';
 import { GuardedHttpClient } from '@flowmate/integrations';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { PREBUILT_BUNDLE_PATH, prebuiltBundleExists, WORKFLOW_BUNDLER_OPTIONS, WORKFLOWS_PATH } from './workflow-bundle';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { workflowSource } from './workflow-bundle';
 
 /** A worker and what it holds open; `close` once `worker.run()` has returned. */
 export interface FlowMateWorker {
@@ -13,6 +13,7 @@ export interface FlowMateWorker {
 
 /** Connects to Postgres and Temporal and builds the activities from those dependencies. */
 export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWorker> {
+  const workflows = workflowSource(config);
   const db = await createDataSource({ url: config.database.url }).initialize();
   const http = new GuardedHttpClient({ allowedHosts: config.tools.httpAllowedHosts });
   const closeDependencies = async (): Promise<void> => {
@@ -31,7 +32,7 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
         ...createRunHistoryActivities({ history }),
         ...createToolActivities({ history, tools: createToolExecutors({ http }) }),
       },
-      ...workflowSource(config),
+      ...workflows,
     });
     const opened = connection;
     return {
@@ -46,11 +47,4 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
     await closeDependencies();
     throw error;
   }
-}
-
-/** The prebuilt bundle in production; bundling from source when running from the TypeScript tree. */
-function workflowSource(config: AppConfig): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
-  const bundlePath = config.worker.workflowBundlePath ?? PREBUILT_BUNDLE_PATH;
-  if (prebuiltBundleExists(bundlePath)) return { workflowBundle: { codePath: bundlePath } };
-  return { workflowsPath: WORKFLOWS_PATH, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS };
 }

@@ -1,4 +1,5 @@
-import type { BundleOptions } from '@temporalio/worker';
+import type { AppConfig } from '@flowmate/config';
+import type { BundleOptions, WorkerOptions } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -24,6 +25,20 @@ export const WORKFLOW_BUNDLER_OPTIONS: Pick<BundleOptions, 'webpackConfigHook'> 
   }),
 };
 
-export function prebuiltBundleExists(path = PREBUILT_BUNDLE_PATH): boolean {
-  return existsSync(path);
+export type WorkflowSource = Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'>;
+
+/**
+ * The prebuilt bundle. Bundling from source is for development and tests only: in a production image a
+ * missing bundle means a broken build, and bundling at every start would hide it and cost seconds and memory.
+ */
+export function workflowSource(config: Pick<AppConfig, 'env' | 'worker'>): WorkflowSource {
+  const bundlePath = config.worker.workflowBundlePath ?? PREBUILT_BUNDLE_PATH;
+  if (existsSync(bundlePath)) return { workflowBundle: { codePath: bundlePath } };
+  if (config.env === 'production') {
+    throw new Error(
+      `the workflow bundle ${bundlePath} is missing; build it with \`npm run build\` or set WORKFLOW_BUNDLE_PATH ` +
+        '(bundling from source happens only when NODE_ENV is development or test)',
+    );
+  }
+  return { workflowsPath: WORKFLOWS_PATH, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS };
 }
