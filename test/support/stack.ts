@@ -6,6 +6,7 @@ import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { openFlowMateWorker } from '../../apps/worker/src/flowmate-worker';
@@ -20,6 +21,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Share another stack's database (and so its users, agents and runs) instead of a fresh one. */
   shareDatabaseWith?: Stack;
+  /** Where the API's log lines go (set LOG_LEVEL in `env` to see them). */
+  logDestination?: DestinationStream;
 }
 
 export interface Stack {
@@ -33,7 +36,7 @@ export interface Stack {
 }
 
 /** The real API and worker in this process, on a throwaway database, a fresh task queue and the shared Temporal server. */
-export async function startStack({ worker = false, env = {}, shareDatabaseWith }: StackOptions = {}): Promise<Stack> {
+export async function startStack({ worker = false, env = {}, shareDatabaseWith, logDestination }: StackOptions = {}): Promise<Stack> {
   const database = shareDatabaseWith ? undefined : await createTestDatabase();
   const config = loadConfig('api', {
     NODE_ENV: 'test',
@@ -46,7 +49,7 @@ export async function startStack({ worker = false, env = {}, shareDatabaseWith }
     ...env,
   });
 
-  const app: INestApplication = await createApiApp(config);
+  const app: INestApplication = await createApiApp(config, { logDestination });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const temporal = app.get(Client);

@@ -1,6 +1,7 @@
 import type { AppConfig } from '@flowmate/config';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import type { HttpLogger } from 'pino-http';
 import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './core/app-config.provider';
@@ -15,10 +16,10 @@ import { ToolsController } from './tools/tools.controller';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, requestLogger: HttpLogger): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(config), LoggingModule, DatabaseModule, TemporalModule, AuthModule, AgentsModule, RunsModule],
+      imports: [AppConfigModule.forRoot(config), LoggingModule.forRoot(requestLogger), DatabaseModule, TemporalModule, AuthModule, AgentsModule, RunsModule],
       controllers: [ToolsController, HealthController],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -6,7 +6,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
+import { createRequestLogger } from './core/request-logger';
 
 const API_PREFIX = 'api/v1';
 const BODY_LIMIT = '1mb';
@@ -19,12 +21,20 @@ function refuseNulCharacters(key: string, value: unknown): unknown {
   return value;
 }
 
+export interface ApiAppOptions {
+  /** Where log lines go; stdout when absent. */
+  logDestination?: DestinationStream;
+}
+
 /** The configured API, not yet listening; shared by main.ts and the end-to-end tests. */
-export async function createApiApp(config: AppConfig): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true, bodyParser: false });
+export async function createApiApp(config: AppConfig, options: ApiAppOptions = {}): Promise<INestApplication> {
+  const requestLogger = createRequestLogger(config, options.logDestination);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, requestLogger), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refuseNulCharacters });
+  // Order matters: the correlation id and helmet's headers must be on every response, a refused body's too.
+  app.use(requestLogger);
   app.use(helmet());
+  app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refuseNulCharacters });
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },

@@ -1,0 +1,37 @@
+import type { AppConfig } from '@flowmate/config';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { DestinationStream } from 'pino';
+import { pinoHttp, type HttpLogger } from 'pino-http';
+
+const CORRELATION_HEADER = 'x-correlation-id';
+const SAFE_CORRELATION_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** Takes a caller's correlation id when it is safe to log, else makes one; every response carries it. */
+function correlationId(request: IncomingMessage, response: ServerResponse): string {
+  const given = request.headers[CORRELATION_HEADER];
+  const id = typeof given === 'string' && SAFE_CORRELATION_ID.test(given) ? given : randomUUID();
+  response.setHeader('X-Correlation-ID', id);
+  return id;
+}
+
+/**
+ * The API's first middleware: it assigns the correlation id (`request.id`) and logs the request before
+ * anything else can fail — the body parser, an unknown route — so every error body, response header
+ * and log line names the same id.
+ */
+export function createRequestLogger(config: AppConfig, destination?: DestinationStream): HttpLogger {
+  return pinoHttp(
+    {
+      name: 'api',
+      level: config.logLevel,
+      genReqId: correlationId,
+      customAttributeKeys: { reqId: 'correlationId' },
+      // Lines logged while a request is handled name its correlation id, not the whole request again.
+      quietReqLogger: true,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      autoLogging: { ignore: (request: IncomingMessage) => request.url?.startsWith('/health') ?? false },
+    },
+    destination,
+  );
+}
