@@ -90,4 +90,19 @@ export default defineConfig(
       ],
     },
   },
+  {
+    // Config sits just above the contracts: everything reads it, so it reads nothing else of ours.
+    files: ['libs/config/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^@flowmate/(?!contracts(/|$))', message: 'libs/config may import only @flowmate/contracts; move the code it needs there or into config.' },
+            { regex: '^\\.\\./\\.\\.(/|$)|(^|/)(libs|apps|activities|workflows)/', message: 'libs/config may import only @flowmate/contracts, through its alias.' },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -63,4 +63,22 @@ describe('lint', () => {
 
     expect(messages).toEqual([{ ruleId: 'no-restricted-imports', message: expect.stringContaining("'../activities/tool.activities'") }]);
   });
+
+  it('keeps libs/config above the contracts only', async () => {
+    const code = [
+      "import { DEFAULT_TASK_QUEUE } from '@flowmate/contracts';",
+      "import { isPublicAddress } from '@flowmate/integrations';",
+      "import { createDataSource } from '../../db/src';",
+      '',
+      'export const parts = [DEFAULT_TASK_QUEUE, isPublicAddress, createDataSource];',
+      '',
+    ].join('\n');
+
+    const { messages } = await lint({ code, filePath: 'libs/config/src/example.ts' });
+
+    expect(messages).toEqual([
+      { ruleId: 'no-restricted-imports', message: expect.stringContaining("'@flowmate/integrations'") },
+      { ruleId: 'no-restricted-imports', message: expect.stringContaining("'../../db/src'") },
+    ]);
+  });
 });

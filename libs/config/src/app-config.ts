@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { parseAllowedHosts } from '@flowmate/integrations';
+import { parseAllowedHosts } from './allowed-hosts';
 import { Environment, type ProcessRole } from './environment';
 
 export interface AppConfig {

@@ -1,4 +1,4 @@
-export { AddressNotAllowedError, isAllowedHost, isPublicAddress, parseAllowedHosts } from './http/address-policy';
+export { AddressNotAllowedError, isAllowedHost, isPublicAddress } from './http/address-policy';
 export {
   GuardedHttpClient,
   HttpNetworkError,

@@ -6,7 +6,7 @@ import type { HttpMethod, HttpRequestArgs, HttpRequestResult } from '@flowmate/c
 import { AddressNotAllowedError, hostPortOf, isAllowedHost, isPublicAddress } from './address-policy';
 
 export interface GuardedHttpClientOptions {
-  /** Normalised `host:port` entries, see `parseAllowedHosts`. */
+  /** Normalised `host:port` entries, see `parseAllowedHosts` in @flowmate/config. */
   allowedHosts: readonly string[];
   maxResponseBytes?: number;
   maxRedirects?: number;
