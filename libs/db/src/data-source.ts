@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -8,8 +9,9 @@ export interface DataSourceOptions {
   poolSize?: number;
 }
 
-export function createDataSource({ url, poolSize = 10 }: DataSourceOptions): DataSource {
-  return new DataSource({
+/** The one description of FlowMate's database: the API (through @nestjs/typeorm) and the worker share it. */
+export function dataSourceOptions({ url, poolSize = 10 }: DataSourceOptions): PostgresConnectionOptions {
+  return {
     type: 'postgres',
     url,
     entities: ENTITIES,
@@ -18,7 +20,11 @@ export function createDataSource({ url, poolSize = 10 }: DataSourceOptions): Dat
     migrationsTransactionMode: 'all',
     synchronize: false,
     extra: { max: poolSize },
-  });
+  };
+}
+
+export function createDataSource(options: DataSourceOptions): DataSource {
+  return new DataSource(dataSourceOptions(options));
 }
 
 /** Applies pending migrations; `pg_advisory_lock` keeps two booting replicas from racing. */

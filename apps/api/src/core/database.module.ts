@@ -1,8 +1,12 @@
 import type { AppConfig } from '@flowmate/config';
-import { AgentsRepository, AuthTokensRepository, createDataSource, RunsRepository, runMigrations, UsersRepository } from '@flowmate/db';
-import { Global, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { AgentsRepository, AuthTokensRepository, dataSourceOptions, RunsRepository, runMigrations, UsersRepository } from '@flowmate/db';
+import { Global, Module, type Provider } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { APP_CONFIG } from './app-config.provider';
+
+/** Postgres that is briefly down at boot (a restart, a failover) delays the API by up to a minute instead of failing it. */
+const CONNECT_RETRY = { retryAttempts: 20, retryDelay: 3_000 };
 
 const REPOSITORIES = [UsersRepository, AuthTokensRepository, AgentsRepository, RunsRepository];
 
@@ -12,27 +16,22 @@ const repositoryProviders: Provider[] = REPOSITORIES.map((Repository) => ({
   useFactory: (db: DataSource) => new Repository(db),
 }));
 
-/** Connects to Postgres and applies pending migrations before anything serves. */
+/** Connects to Postgres and applies pending migrations before anything serves; the worker shares `dataSourceOptions` without Nest. */
 @Global()
 @Module({
-  providers: [
-    {
-      provide: DataSource,
+  imports: [
+    TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: async (config: AppConfig) => {
-        const db = await createDataSource({ url: config.database.url }).initialize();
+      useFactory: (config: AppConfig) => ({ ...dataSourceOptions({ url: config.database.url }), ...CONNECT_RETRY }),
+      dataSourceFactory: async (options) => {
+        // What useFactory returned; the library types it optional.
+        const db = await new DataSource(options as DataSourceOptions).initialize();
         await runMigrations(db);
         return db;
       },
-    },
-    ...repositoryProviders,
+    }),
   ],
-  exports: [DataSource, ...REPOSITORIES],
+  providers: repositoryProviders,
+  exports: REPOSITORIES,
 })
-export class DatabaseModule implements OnApplicationShutdown {
-  constructor(private readonly db: DataSource) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.db.destroy();
-  }
-}
+export class DatabaseModule {}
