@@ -1,12 +1,13 @@
 import type { AgentDefinition } from '@flowmate/contracts';
 import type { DataSource, Repository } from 'typeorm';
 import { AgentEntity } from '../entities';
+import { columnValues } from './column-values';
 import { pageNewestFirst, type Page, type PageRequest } from './page';
 
 export class AgentsRepository {
   private readonly agents: Repository<AgentEntity>;
 
-  constructor(private readonly db: DataSource) {
+  constructor(db: DataSource) {
     this.agents = db.getRepository(AgentEntity);
   }
 
@@ -24,12 +25,11 @@ export class AgentsRepository {
 
   /** Replaces the definition and bumps the version in one statement, so concurrent edits never share a version. */
   async replaceOwned(userId: string, id: string, definition: AgentDefinition): Promise<AgentEntity | null> {
-    const [rows] = (await this.db.query(
-      `UPDATE agents SET name = $3, definition = $4, version = version + 1, updated_at = now()
-        WHERE id = $1 AND user_id = $2 RETURNING id`,
-      [id, userId, definition.name, JSON.stringify(definition)],
-    )) as [Array<{ id: string }>, number];
-    return rows.length > 0 ? this.findOwnedById(userId, id) : null;
+    const { affected } = await this.agents.update(
+      { id, userId },
+      columnValues<AgentEntity>({ name: definition.name, definition, version: () => 'version + 1' }),
+    );
+    return affected ? this.findOwnedById(userId, id) : null;
   }
 
   async deleteOwned(userId: string, id: string): Promise<boolean> {

@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import { IsNull, type DataSource, type Repository } from 'typeorm';
+import { MagicLinkEntity, RefreshTokenEntity } from '../entities';
 
 export interface IssuedRefreshToken {
   userId: string;
@@ -7,51 +8,54 @@ export interface IssuedRefreshToken {
 
 /** Magic links and refresh tokens, stored only as SHA-256 hashes. */
 export class AuthTokensRepository {
-  constructor(private readonly db: DataSource) {}
+  private readonly magicLinks: Repository<MagicLinkEntity>;
+  private readonly refreshTokens: Repository<RefreshTokenEntity>;
+
+  constructor(db: DataSource) {
+    this.magicLinks = db.getRepository(MagicLinkEntity);
+    this.refreshTokens = db.getRepository(RefreshTokenEntity);
+  }
 
   async createMagicLink(userId: string, tokenHash: string, expiresAt: Date): Promise<void> {
-    await this.db.query(`INSERT INTO magic_links (user_id, token_hash, expires_at) VALUES ($1, $2, $3)`, [userId, tokenHash, expiresAt]);
+    await this.magicLinks.insert({ userId, tokenHash, expiresAt });
   }
 
   /** Marks the link used and returns its user, or null when unknown, used or expired. Single use even under races. */
   async consumeMagicLink(tokenHash: string): Promise<string | null> {
-    const [rows] = (await this.db.query(
-      `UPDATE magic_links SET used_at = now()
-        WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
-        RETURNING user_id`,
-      [tokenHash],
-    )) as [Array<{ user_id: string }>, number];
-    return rows[0]?.user_id ?? null;
+    const { raw } = await this.magicLinks
+      .createQueryBuilder()
+      .update()
+      .set({ usedAt: () => 'now()' })
+      .where('token_hash = :tokenHash AND used_at IS NULL AND expires_at > now()', { tokenHash })
+      .returning(['userId'])
+      .execute();
+    return (raw as Array<{ user_id: string }>)[0]?.user_id ?? null;
   }
 
   async createRefreshToken(userId: string, familyId: string, tokenHash: string, expiresAt: Date): Promise<void> {
-    await this.db.query(
-      `INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)`,
-      [userId, familyId, tokenHash, expiresAt],
-    );
+    await this.refreshTokens.insert({ userId, familyId, tokenHash, expiresAt });
   }
 
   /** Revokes an active token so it can be exchanged once; null when it was not active. */
   async revokeActiveRefreshToken(tokenHash: string): Promise<IssuedRefreshToken | null> {
-    const [rows] = (await this.db.query(
-      `UPDATE refresh_tokens SET revoked_at = now()
-        WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()
-        RETURNING user_id, family_id`,
-      [tokenHash],
-    )) as [Array<{ user_id: string; family_id: string }>, number];
-    return rows[0] ? { userId: rows[0].user_id, familyId: rows[0].family_id } : null;
+    const { raw } = await this.refreshTokens
+      .createQueryBuilder()
+      .update()
+      .set({ revokedAt: () => 'now()' })
+      .where('token_hash = :tokenHash AND revoked_at IS NULL AND expires_at > now()', { tokenHash })
+      .returning(['userId', 'familyId'])
+      .execute();
+    const [revoked] = raw as Array<{ user_id: string; family_id: string }>;
+    return revoked ? { userId: revoked.user_id, familyId: revoked.family_id } : null;
   }
 
   /** The family of a token, optionally only when it belongs to `userId`. */
   async findRefreshTokenFamily(tokenHash: string, userId?: string): Promise<string | null> {
-    const rows = (await this.db.query(
-      `SELECT family_id FROM refresh_tokens WHERE token_hash = $1 AND ($2::uuid IS NULL OR user_id = $2::uuid)`,
-      [tokenHash, userId ?? null],
-    )) as Array<{ family_id: string }>;
-    return rows[0]?.family_id ?? null;
+    const token = await this.refreshTokens.findOne({ select: { familyId: true }, where: { tokenHash, ...(userId ? { userId } : {}) } });
+    return token?.familyId ?? null;
   }
 
   async revokeRefreshFamily(familyId: string): Promise<void> {
-    await this.db.query(`UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL`, [familyId]);
+    await this.refreshTokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
   }
 }

@@ -27,7 +27,9 @@ export const stepIdOf = (stepKey: string, microAgentKey: string): string => step
 
 /**
  * What the worker writes while a run executes. Every write is an idempotent upsert keyed by
- * (run_id, step_key), so a retried activity never adds a row.
+ * (run_id, step_key), so a retried activity never adds a row. Raw SQL on purpose, and the only raw SQL
+ * of the data layer: set-based upserts (`ON CONFLICT … WHERE`, `jsonb_to_recordset`, aggregates) that the
+ * query builder cannot say; step keys are still made only by `toolStepKey`.
  */
 export class RunHistoryRepository {
   constructor(private readonly db: DataSource) {}
@@ -83,12 +85,13 @@ export class RunHistoryRepository {
           WHERE run_id = $1 AND step_key = $2 AND kind = 'micro_agent'`,
         [runId, key, workflowId],
       );
+      const rows = steps.map((step) => ({ key: toolStepKey(key, step.id), position: step.position, tool: step.tool }));
       await tx.query(
         `INSERT INTO run_steps (run_id, step_key, micro_agent_key, kind, position, tool, status)
-         SELECT $1, $2 || '/' || step.id, $2, 'tool', step.position, step.tool, 'pending'
-           FROM jsonb_to_recordset($3::jsonb) AS step(id text, position int, tool text)
+         SELECT $1, step.key, $2, 'tool', step.position, step.tool, 'pending'
+           FROM jsonb_to_recordset($3::jsonb) AS step(key text, position int, tool text)
          ON CONFLICT (run_id, step_key) DO NOTHING`,
-        [runId, key, JSON.stringify(steps)],
+        [runId, key, JSON.stringify(rows)],
       );
     });
   }

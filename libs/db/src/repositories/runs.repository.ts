@@ -2,6 +2,7 @@ import { FAILURE_TYPES, runWorkflowId, type JsonValue, type RunError, type RunSt
 import { randomUUID } from 'node:crypto';
 import type { DataSource, Repository } from 'typeorm';
 import { AgentRunEntity } from '../entities';
+import { columnValues } from './column-values';
 import { pageNewestFirst, type Page, type PageRequest } from './page';
 
 export interface NewRun {
@@ -25,36 +26,40 @@ export interface RunFilter {
 export class RunsRepository {
   private readonly runs: Repository<AgentRunEntity>;
 
-  constructor(private readonly db: DataSource) {
+  constructor(db: DataSource) {
     this.runs = db.getRepository(AgentRunEntity);
   }
 
   /** Inserts a queued run; with an idempotency key already used by this user, returns that run instead. */
   async createQueued(run: NewRun): Promise<{ run: AgentRunEntity; created: boolean }> {
     const id = randomUUID();
-    const inserted = (await this.db.query(
-      `INSERT INTO agent_runs (id, user_id, agent_id, agent_version, trigger, status, input, workflow_id, idempotency_key, request_fingerprint)
-       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9)
-       ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-       RETURNING id`,
-      [
-        id,
-        run.userId,
-        run.agentId,
-        run.agentVersion,
-        run.trigger,
-        JSON.stringify(run.input),
-        runWorkflowId(id),
-        run.idempotencyKey ?? null,
-        run.requestFingerprint ?? null,
-      ],
-    )) as Array<{ id: string }>;
-    if (inserted.length > 0) return { run: await this.runs.createQueryBuilder('run').where('run.id = :id', { id }).getOneOrFail(), created: true };
-    const existing = await this.runs
-      .createQueryBuilder('run')
-      .where('run.user_id = :userId AND run.idempotency_key = :key', { userId: run.userId, key: run.idempotencyKey })
-      .getOneOrFail();
-    return { run: existing, created: false };
+    const { raw } = await this.runs
+      .createQueryBuilder()
+      .insert()
+      .values(
+        columnValues<AgentRunEntity>({
+          id,
+          userId: run.userId,
+          agentId: run.agentId,
+          agentVersion: run.agentVersion,
+          trigger: run.trigger,
+          status: 'queued',
+          input: run.input,
+          workflowId: runWorkflowId(id),
+          idempotencyKey: run.idempotencyKey ?? null,
+          requestFingerprint: run.requestFingerprint ?? null,
+        }),
+      )
+      // The id is fresh, so the one conflict possible is on the user's (user_id, idempotency_key).
+      .orIgnore()
+      .execute();
+    const created = (raw as unknown[]).length > 0;
+    if (!created && !run.idempotencyKey) throw new Error(`run ${id} was not inserted, and no idempotency key explains it`);
+    // Typed finders instantiate TypeORM's where-types over the jsonb columns too deeply (TS2589).
+    const stored = this.runs.createQueryBuilder('run');
+    if (created) stored.where('run.id = :id', { id });
+    else stored.where('run.user_id = :userId AND run.idempotency_key = :key', { userId: run.userId, key: run.idempotencyKey });
+    return { run: await stored.getOneOrFail(), created };
   }
 
   /** The run with its micro-agent and tool-step rows, each in definition order. */
@@ -81,16 +86,17 @@ export class RunsRepository {
 
   /** Only a run still queued: the workflow may have reported in meanwhile, and its word wins. */
   async markStartFailed(id: string, error: RunError): Promise<void> {
-    await this.db.query(`UPDATE agent_runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status = 'queued'`, [id, error]);
+    await this.runs.update({ id, status: 'queued' }, { status: 'failed', error, finishedAt: () => 'now()' });
   }
 
   /** Puts a run the API could not start back in the queue, for a retry with its idempotency key. */
   async requeueUnstarted(id: string): Promise<boolean> {
-    const [rows] = (await this.db.query(
-      `UPDATE agent_runs SET status = 'queued', error = NULL, finished_at = NULL
-        WHERE id = $1 AND status = 'failed' AND error->>'type' = $2 RETURNING id`,
-      [id, FAILURE_TYPES.startFailed],
-    )) as [Array<{ id: string }>, number];
-    return rows.length > 0;
+    const { affected } = await this.runs
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'queued', error: null, finishedAt: null })
+      .where("id = :id AND status = 'failed' AND error->>'type' = :type", { id, type: FAILURE_TYPES.startFailed })
+      .execute();
+    return (affected ?? 0) > 0;
   }
 }
