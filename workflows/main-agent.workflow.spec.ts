@@ -1,4 +1,5 @@
 import {
+  microAgentWorkflowId,
   progressQuery,
   runWorkflowId,
   type AgentDefinition,
@@ -9,8 +10,11 @@ import {
 } from '@flowmate/contracts';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Runtime, Worker, DefaultLogger } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunHistoryActivities } from '../activities/run-history.activities';
 import type { ToolActivities, ToolStepRequest } from '../activities/tool.activities';
@@ -70,10 +74,15 @@ describe(mainAgentWorkflow.name, () => {
   });
   afterAll(() => temporal.close());
 
+  /**
+   * `RECORD_HISTORIES=1 npx jest workflows/main-agent` rewrites the histories named by `recordAs` in
+   * test/histories/, which the replay test then holds every later version of the workflow to.
+   */
   async function run(
     agent: AgentDefinition,
     activities: RunHistoryActivities & ToolActivities,
     whileRunning: (handle: WorkflowHandle<typeof mainAgentWorkflow>) => Promise<void> = async () => undefined,
+    recordAs?: string,
   ) {
     const taskQueue = `test-${randomUUID()}`;
     const worker = await Worker.create({
@@ -90,9 +99,17 @@ describe(mainAgentWorkflow.name, () => {
         args: [{ runId, userId: 'u', agentId: 'g', agentVersion: 1, trigger: 'manual', definition: agent }],
       });
       await whileRunning(handle);
-      return handle.result();
+      try {
+        return await handle.result();
+      } finally {
+        if (recordAs && process.env.RECORD_HISTORIES) {
+          writeFileSync(join(__dirname, '..', 'test', 'histories', `${recordAs}.json`), historyToJSON(await handle.fetchHistory()));
+        }
+      }
     });
   }
+
+  const runIdOf = (handle: WorkflowHandle): string => handle.workflowId.slice(runWorkflowId('').length);
 
   it('runs independent micro agents side by side and their dependant after both', async () => {
     const { activities, recorder } = fakeActivities(() => sleep(500));
@@ -157,8 +174,33 @@ describe(mainAgentWorkflow.name, () => {
   it('times the run out at limits.timeoutSeconds', async () => {
     const { activities, recorder } = fakeActivities(() => sleep(4_000));
 
-    await expect(run(definition({ limits: { timeoutSeconds: 1 } }), activities)).rejects.toBeInstanceOf(WorkflowFailedError);
+    await expect(run(definition({ limits: { timeoutSeconds: 1 } }), activities, undefined, 'main-agent-timed-out')).rejects.toBeInstanceOf(WorkflowFailedError);
 
     expect(recorder.finished).toEqual([{ status: 'timed_out', error: { type: 'Timeout', message: 'the run did not finish within 1 s' } }]);
+  });
+
+  it('records an outside cancel of the run as cancelled, not as a timeout', async () => {
+    const { activities, recorder } = fakeActivities(() => sleep(4_000));
+    const cancelOnceStarted = async (handle: WorkflowHandle): Promise<void> => {
+      await pollUntil(async () => recorder.startedMicroAgents.length, (started) => started > 0, 10_000);
+      await handle.cancel();
+    };
+
+    const outcome = await run(definition(), activities, cancelOnceStarted, 'main-agent-cancelled').catch((error: unknown) => error);
+
+    expect(outcome).toBeInstanceOf(WorkflowFailedError);
+    expect(recorder.finished).toEqual([{ status: 'cancelled', error: { type: 'Cancelled', message: 'the run was cancelled' } }]);
+  });
+
+  it('records a micro agent cancelled on its own as a cancelled run naming it', async () => {
+    const { activities, recorder } = fakeActivities(() => sleep(4_000));
+    const cancelChild = async (handle: WorkflowHandle): Promise<void> => {
+      await pollUntil(async () => recorder.startedMicroAgents, (started) => started.includes('a'), 10_000);
+      await temporal.client.workflow.getHandle(microAgentWorkflowId(runIdOf(handle), 'a')).cancel();
+    };
+
+    await expect(run(definition(), activities, cancelChild, 'main-agent-child-cancelled')).rejects.toBeInstanceOf(WorkflowFailedError);
+
+    expect(recorder.finished).toEqual([{ status: 'cancelled', error: { type: 'Cancelled', message: 'micro agent "a" was cancelled' } }]);
   });
 });

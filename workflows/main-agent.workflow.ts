@@ -49,23 +49,32 @@ export const mainAgentWorkflow: MainAgentWorkflow = async (input: MainAgentInput
   };
 
   const timeoutMs = (definition.limits?.timeoutSeconds ?? DEFAULT_RUN_TIMEOUT_SECONDS) * 1000;
+  // Its own scope, so a timeout (this scope cancelled) tells itself apart from an outside cancel (the root's).
+  const walkScope = new CancellationScope({ cancellable: true, timeout: timeoutMs });
   try {
     await history.markRunStarted({ runId, microAgentKeys: definition.microAgents.map((agent) => agent.key) });
-    await CancellationScope.withTimeout(timeoutMs, walkWaves);
+    await walkScope.run(walkWaves);
   } catch (error) {
-    const outcome = failureOutcome(error, timeoutMs);
+    const outcome = failureOutcome(error, { timedOut: walkScope.consideredCancelled, timeoutMs, statuses });
     await CancellationScope.nonCancellable(() => history.markRunFinished({ runId, ...outcome }));
-    if (outcome.status === 'cancelled') throw error;
+    if (CancellationScope.current().consideredCancelled) throw error;
     throw ApplicationFailure.create({ type: outcome.error.type, message: outcome.error.message, nonRetryable: true });
   }
 
-  await history.markRunFinished({ runId, status: 'succeeded', error: null });
+  await CancellationScope.nonCancellable(() => history.markRunFinished({ runId, status: 'succeeded', error: null }));
   return { runId, microAgents: statuses };
 };
 
-function failureOutcome(error: unknown, timeoutMs: number): { status: RunStatus; error: RunError } {
-  if (!isCancellation(error)) return { status: 'failed', error: toRunError(error) };
-  // withTimeout cancels its own scope; only an outside cancel reaches the workflow's root scope.
-  if (CancellationScope.current().consideredCancelled) return { status: 'cancelled', error: { type: 'Cancelled', message: 'the run was cancelled' } };
-  return { status: 'timed_out', error: { type: FAILURE_TYPES.timeout, message: `the run did not finish within ${timeoutMs / 1000} s` } };
+/** What ended the run, said explicitly: an outside cancel, the run's timeout, a micro agent cancelled on its own, or a failure. */
+function failureOutcome(
+  error: unknown,
+  { timedOut, timeoutMs, statuses }: { timedOut: boolean; timeoutMs: number; statuses: Record<string, StepStatus> },
+): { status: RunStatus; error: RunError } {
+  if (CancellationScope.current().consideredCancelled) return { status: 'cancelled', error: { type: FAILURE_TYPES.cancelled, message: 'the run was cancelled' } };
+  if (timedOut) return { status: 'timed_out', error: { type: FAILURE_TYPES.timeout, message: `the run did not finish within ${timeoutMs / 1000} s` } };
+  if (isCancellation(error)) {
+    const cancelled = Object.keys(statuses).filter((key) => statuses[key] === 'cancelled');
+    return { status: 'cancelled', error: { type: FAILURE_TYPES.cancelled, message: `micro agent ${cancelled.map((key) => `"${key}"`).join(', ')} was cancelled` } };
+  }
+  return { status: 'failed', error: toRunError(error) };
 }

@@ -35,6 +35,8 @@ export const microAgentWorkflow: MicroAgentWorkflow = async ({ runId, microAgent
     });
   }
 
-  await history.markMicroAgentFinished({ runId, key, status: 'succeeded', error: null, lastStepId: steps[steps.length - 1].id });
+  await CancellationScope.nonCancellable(() =>
+    history.markMicroAgentFinished({ runId, key, status: 'succeeded', error: null, lastStepId: steps[steps.length - 1].id }),
+  );
   return { key, stepsRun: steps.length };
 };

@@ -65,6 +65,7 @@ export const FAILURE_TYPES = {
   rateLimited: 'RateLimited',
   network: 'NetworkError',
   timeout: 'Timeout',
+  cancelled: 'Cancelled',
   resultNotStored: 'ResultNotStored',
   /** The API accepted a run but could not hand it to Temporal. */
   startFailed: 'StartFailed',
