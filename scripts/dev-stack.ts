@@ -78,7 +78,7 @@ async function startStack(options: DevStackOptions, started: Started, lifetime: 
   const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(join(config.dataDir, 'jwt-secret')));
 
   // Both start in parallel; allSettled so one failing cannot leave the other running unregistered.
-  const [temporal, databaseUrl] = await allOrFirstError([startTemporal(config, started), startPostgres(config, started, lifetime)]);
+  const [temporal, databaseUrl] = await allOrFirstError([startTemporal(config, started, lifetime), startPostgres(config, started, lifetime)]);
   lifetime.signal.throwIfAborted();
 
   const env: NodeJS.ProcessEnv = {
@@ -125,7 +125,7 @@ async function assertPortsFree(config: StackConfig): Promise<void> {
   }
 }
 
-async function startTemporal(config: StackConfig, started: Started): Promise<{ address: string; uiUrl?: string }> {
+async function startTemporal(config: StackConfig, started: Started, lifetime: AbortController): Promise<{ address: string; uiUrl?: string }> {
   const setup = config.temporal;
   if (setup.kind === 'external') return { address: setup.address, uiUrl: setup.uiUrl };
   say(`Starting the Temporal dev server on 127.0.0.1:${setup.port} (Web UI ${setup.uiPort})…`);
@@ -137,6 +137,7 @@ async function startTemporal(config: StackConfig, started: Started): Promise<{ a
     log: say,
   });
   started.infrastructure.push({ name: 'Temporal', stop: () => server.stop() });
+  if (server.exited) abortOnExit('The Temporal dev server', server.exited, lifetime);
   return { address: server.address, uiUrl: setup.uiUrl ?? server.uiUrl };
 }
 

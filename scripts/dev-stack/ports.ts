@@ -19,3 +19,14 @@ export async function assertPortFree(port: number, what: string): Promise<void> 
   }
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
+
+/** A port that was free a moment ago, for a server started right after. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}

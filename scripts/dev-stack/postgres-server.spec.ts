@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort } from '../../test/support/free-port';
+import { freePort } from './ports';
 import { assertPortFree } from './ports';
 import { runnableBinDir, startEmbeddedPostgres, type EmbeddedPostgres, type RunAs } from './postgres-server';
 

@@ -1,9 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertPortFree } from '../../scripts/dev-stack/ports';
-import { freePort } from '../support/free-port';
+import { assertPortFree, freePort } from '../../scripts/dev-stack/ports';
 import { pollUntil } from '../support/poll';
 
 const ROOT = join(__dirname, '..', '..');
@@ -15,7 +14,7 @@ interface RunBody {
 
 type StackPorts = { api: number; temporal: number; ui: number; postgres: number };
 
-/** `npm start` as a user runs it, minus the build (done once for the file): npm → launcher → the stack. */
+/** `npm start` as a user runs it, minus the build (the jest global setup does it once): npm → launcher → the stack. */
 class StackUnderTest {
   readonly npm: ChildProcess;
   readonly exited: Promise<number | null>;
@@ -103,11 +102,6 @@ class StackUnderTest {
     }
   }
 }
-
-beforeAll(() => {
-  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
-}, 120_000);
 
 /** `npm start` as a newcomer runs it: its own Temporal dev server and embedded Postgres, the API, the worker — then Ctrl-C. */
 describe('npm start (e2e)', () => {

@@ -1,24 +1,28 @@
 // Jest loads this file outside its module mapper, hence the path into libs/ instead of the alias.
+import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { SEARCH_ATTRIBUTES } from '../../libs/contracts/src/workflows';
 import { startEmbeddedPostgres } from '../../scripts/dev-stack/postgres-server';
 import { startTemporalDevServer } from '../../scripts/dev-stack/temporal-server';
 import { adminDatabaseUrl } from './database-url';
-import { freePort } from './free-port';
+import { freePort } from '../../scripts/dev-stack/ports';
 
 type Stop = () => Promise<void>;
 const log = (message: string): void => void process.stderr.write(`${message}\n`);
 
 /**
- * One Temporal dev server for the whole run, unless TEMPORAL_ADDRESS names one; and a Postgres to make
- * test databases on: the configured or local one, else an embedded one, so `npm test` needs no setup.
+ * One Temporal dev server for the whole run, unless TEMPORAL_ADDRESS names one; a Postgres to make
+ * test databases on: the configured or local one, else an embedded one, so `npm test` needs no setup;
+ * and `npm run build`, once, for the tests that run the built launcher and worker as real processes.
  */
 export default async function globalSetup(): Promise<void> {
   const stops: Stop[] = [];
   (globalThis as { __stopTestServers__?: Stop[] }).__stopTestServers__ = stops;
+  const build = buildOnce();
 
   if (!process.env.TEMPORAL_ADDRESS) {
     const temporal = await startTemporalDevServer({ searchAttributes: Object.values(SEARCH_ATTRIBUTES), log });
@@ -37,6 +41,17 @@ export default async function globalSetup(): Promise<void> {
       await postgres.stop();
       await rm(dataDir, { recursive: true, force: true });
     });
+  }
+  await build;
+}
+
+async function buildOnce(): Promise<void> {
+  const root = join(__dirname, '..', '..');
+  try {
+    await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`npm run build failed:\n${stdout ?? ''}\n${stderr ?? ''}`);
   }
 }
 
