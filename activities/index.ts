@@ -1,3 +1,4 @@
+export * from './failpoints';
 export * from './run-history.activities';
 export * from './tool.activities';
 export * from './tools';

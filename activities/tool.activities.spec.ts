@@ -30,6 +30,7 @@ describe(createToolActivities.name, () => {
   let sut: ReturnType<typeof createToolActivities>;
   let newRun: (input?: JsonValue) => Promise<string>;
   let flakyCalls = 0;
+  let flakyOrders = 0;
 
   beforeAll(async () => {
     database = await openMigratedDatabase(4);
@@ -44,6 +45,7 @@ describe(createToolActivities.name, () => {
     fixture = await startHttpFixture({
       'GET /users/42': { body: { id: 42, name: 'ada' } },
       'POST /orders': { status: 201, body: { created: true } },
+      'POST /orders-flaky': () => (++flakyOrders === 1 ? { status: 503, body: 'try again' } : { status: 201, body: { created: true } }),
       'GET /missing': { status: 404, body: { message: 'Not Found' } },
       'GET /broken': { status: 500, body: 'upstream exploded' },
       'GET /flaky': () => (++flakyCalls === 1 ? { status: 500, body: 'try again' } : { body: { ok: true } }),
@@ -234,15 +236,29 @@ describe(createToolActivities.name, () => {
 
     it('sends a POST with Idempotency-Key <runId>:<microAgentKey>/<stepId>, the same on every attempt', async () => {
       const runId = await newRun();
-      const request = stepRequest(runId, { microAgentKey: 'order', stepId: 'place', args: { method: 'POST', url: `${fixture.url}/orders`, body: { sku: 'a' } } });
+      const request = stepRequest(runId, { microAgentKey: 'order', stepId: 'place', args: { method: 'POST', url: `${fixture.url}/orders-flaky`, body: { sku: 'a' } } });
 
-      await runStep(request, 1);
+      await expect(runStep(request, 1)).rejects.toThrow();
       await runStep(request, 2);
 
-      const keys = requestsTo('/orders')
+      const keys = requestsTo('/orders-flaky')
         .slice(-2)
         .map((sent) => sent.headers['idempotency-key']);
       expect(keys).toEqual([`${runId}:order/place`, `${runId}:order/place`]);
+    });
+
+    it('returns the stored result of a step that already succeeded instead of calling the tool again', async () => {
+      const runId = await newRun();
+      const request = stepRequest(runId, { microAgentKey: 'order', stepId: 'once', args: { method: 'POST', url: `${fixture.url}/orders`, body: { sku: 'b' } } });
+      const first = await runStep(request, 1);
+      const callsAfterFirst = requestsTo('/orders').length;
+
+      // The first attempt's completion never reached Temporal (its worker died), so Temporal retries it.
+      const retried = await runStep(request, 2);
+
+      expect(retried).toEqual(first);
+      expect(requestsTo('/orders')).toHaveLength(callsAfterFirst);
+      expect(await stepRows(runId)).toEqual([expect.objectContaining({ step_key: 'order/once', status: 'succeeded', attempts: 1 })]);
     });
 
     it('keeps an Idempotency-Key the user set, whatever its case', async () => {

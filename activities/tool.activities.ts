@@ -14,12 +14,14 @@ import { classifyError } from '@flowmate/integrations';
 import { Context } from '@temporalio/activity';
 import { backOff } from 'exponential-backoff';
 import { ApplicationFailure } from '@temporalio/common';
+import { noFailpoints, type ReachFailpoint } from './failpoints';
 import { redactSecrets } from './redact-secrets';
 import type { ToolExecutor } from './tools/tool-executor';
 
 export interface ToolDependencies {
   history: RunHistoryRepository;
   tools: Record<ToolName, ToolExecutor>;
+  failpoint?: ReachFailpoint;
 }
 
 export interface ToolStepRequest extends ToolStepRef {
@@ -32,17 +34,18 @@ export interface ToolStepOutcome {
   outputBytes: number;
 }
 
-const HEARTBEAT_INTERVAL_MS = 5_000;
+const HEARTBEAT_INTERVAL_MS = 3_000;
 const STORE_ATTEMPTS = 4;
 
-export const createToolActivities = ({ history, tools }: ToolDependencies) => ({
-  /** One tool call: records its own start and result, so a step costs one activity. */
+export const createToolActivities = ({ history, tools, failpoint = noFailpoints }: ToolDependencies) => ({
+  /** One tool call: records its own start and result, so a step costs one activity; a step that succeeded is never called again. */
   async runToolStep(request: ToolStepRequest): Promise<ToolStepOutcome> {
     const context = Context.current();
     const { info, cancellationSignal } = context;
     const { args: _writtenArgs, ...step } = request;
     const stepKey = toolStepKey(request.microAgentKey, request.stepId);
-    await history.markStepRunning(step, info.attempt);
+    const stored = await history.startStepAttempt(step, info.attempt);
+    if (stored) return { stepKey, outputBytes: stored.outputBytes };
     let resolvedArgs: JsonObject | undefined;
     let output: JsonValue;
     try {
@@ -60,6 +63,7 @@ export const createToolActivities = ({ history, tools }: ToolDependencies) => ({
       throw failure;
     }
     await storeResult(() => history.markStepSucceeded(step, info.attempt, redactSecrets(resolvedArgs), output));
+    await failpoint('tool-result-stored');
     return { stepKey, outputBytes: Buffer.byteLength(JSON.stringify(output)) };
   },
 });

@@ -1,4 +1,4 @@
-import { createRunHistoryActivities, createToolActivities, createToolExecutors } from '@flowmate/activities';
+import { armFailpoints, createRunHistoryActivities, createToolActivities, createToolExecutors } from '@flowmate/activities';
 import type { AppConfig } from '@flowmate/config';
 import { createDataSource, RunHistoryRepository } from '@flowmate/db';
 import { GuardedHttpClient } from '@flowmate/integrations';
@@ -13,8 +13,9 @@ export interface FlowMateWorker {
 
 /** Connects to Postgres and Temporal and builds the activities from those dependencies. */
 export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWorker> {
-  const workflows = workflowSource(config);
-  const db = await createDataSource({ url: config.database.url }).initialize();
+  const workflows = workflowSource({ env: config.env, workflowBundlePath: config.worker.workflowBundlePath });
+  const failpoint = armFailpoints(config.worker.failpoints);
+  const db = await createDataSource(config.database).initialize();
   const http = new GuardedHttpClient({ allowedHosts: config.tools.httpAllowedHosts });
   const closeDependencies = async (): Promise<void> => {
     await http.close();
@@ -30,9 +31,10 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
       taskQueue: config.temporal.taskQueue,
       activities: {
         ...createRunHistoryActivities({ history }),
-        ...createToolActivities({ history, tools: createToolExecutors({ http }) }),
+        ...createToolActivities({ history, tools: createToolExecutors({ http }), failpoint }),
       },
       ...workflows,
+      shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,
     });
     const opened = connection;
     return {

@@ -18,16 +18,16 @@ describe(workflowSource.name, () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it.each(['production', 'development', 'test'] as const)('loads a prebuilt bundle that exists (%s)', (env) => {
-    expect(workflowSource({ env, worker: { workflowBundlePath: bundle } })).toEqual({ workflowBundle: { codePath: bundle } });
+    expect(workflowSource({ env, workflowBundlePath: bundle })).toEqual({ workflowBundle: { codePath: bundle } });
   });
 
   it('refuses to start in production without the bundle, naming the path and the fix', () => {
-    expect(() => workflowSource({ env: 'production', worker: { workflowBundlePath: missing } })).toThrow(
+    expect(() => workflowSource({ env: 'production', workflowBundlePath: missing })).toThrow(
       new RegExp(`workflow bundle ${missing} is missing; build it with \`npm run build\``),
     );
   });
 
   it.each(['development', 'test'] as const)('bundles from source when the bundle is missing (%s)', (env) => {
-    expect(workflowSource({ env, worker: { workflowBundlePath: missing } })).toMatchObject({ workflowsPath: WORKFLOWS_PATH });
+    expect(workflowSource({ env, workflowBundlePath: missing })).toMatchObject({ workflowsPath: WORKFLOWS_PATH });
   });
 });

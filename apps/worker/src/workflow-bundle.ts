@@ -31,10 +31,10 @@ export type WorkflowSource = Pick<WorkerOptions, 'workflowBundle' | 'workflowsPa
  * The prebuilt bundle. Bundling from source is for development and tests only: in a production image a
  * missing bundle means a broken build, and bundling at every start would hide it and cost seconds and memory.
  */
-export function workflowSource(config: Pick<AppConfig, 'env' | 'worker'>): WorkflowSource {
-  const bundlePath = config.worker.workflowBundlePath ?? PREBUILT_BUNDLE_PATH;
+export function workflowSource({ env, workflowBundlePath }: { env: AppConfig['env']; workflowBundlePath?: string }): WorkflowSource {
+  const bundlePath = workflowBundlePath ?? PREBUILT_BUNDLE_PATH;
   if (existsSync(bundlePath)) return { workflowBundle: { codePath: bundlePath } };
-  if (config.env === 'production') {
+  if (env === 'production') {
     throw new Error(
       `the workflow bundle ${bundlePath} is missing; build it with \`npm run build\` or set WORKFLOW_BUNDLE_PATH ` +
         '(bundling from source happens only when NODE_ENV is development or test)',

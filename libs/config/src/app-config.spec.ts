@@ -50,4 +50,16 @@ describe(loadConfig.name, () => {
     expect(loadConfig('api', { ...valid, NODE_ENV: 'production' }).api.magicLinkInResponse).toBe(false);
     expect(loadConfig('api', { ...valid, AUTH_MAGIC_LINK_DELIVERY: 'response' }).api.magicLinkInResponse).toBe(true);
   });
+
+  it('arms failpoints only in tests', () => {
+    expect(() => loadConfig('worker', { ...valid, NODE_ENV: 'production', TEST_FAILPOINTS: 'tool-result-stored' })).toThrow(/TEST_FAILPOINTS/);
+    expect(() => loadConfig('worker', { ...valid, TEST_FAILPOINTS: 'tool-result-stored' })).toThrow(/NODE_ENV=test/);
+    expect(loadConfig('worker', { ...valid, NODE_ENV: 'test', TEST_FAILPOINTS: ' tool-result-stored , ' }).worker.failpoints).toEqual(['tool-result-stored']);
+    expect(loadConfig('worker', valid).worker.failpoints).toEqual([]);
+  });
+
+  it('gives the worker a shutdown grace longer than a tool call may take', () => {
+    expect(loadConfig('worker', valid).worker.shutdownGraceSeconds).toBe(150);
+    expect(loadConfig('worker', { ...valid, WORKER_SHUTDOWN_GRACE_SECONDS: '30' }).worker.shutdownGraceSeconds).toBe(30);
+  });
 });

@@ -6,11 +6,16 @@ import { Environment, type ProcessRole } from './environment';
 export interface AppConfig {
   env: 'development' | 'test' | 'production';
   logLevel: string;
-  database: { url: string };
+  database: { url: string; connectTimeoutMs: number; statementTimeoutMs: number };
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
   /** Normalised `host:port` entries the http.request tool may reach although private. */
   tools: { httpAllowedHosts: string[] };
-  worker: { workflowBundlePath?: string };
+  worker: {
+    workflowBundlePath?: string;
+    shutdownGraceSeconds: number;
+    /** Armed only in tests: where the worker freezes so a test can kill its process there. */
+    failpoints: string[];
+  };
   api: {
     host: string;
     port: number;
@@ -36,13 +41,14 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
   if (env.NODE_ENV === 'production' && delivery === 'response') {
     problems.push('AUTH_MAGIC_LINK_DELIVERY=response hands sign-in tokens to anyone who asks; it is refused when NODE_ENV=production');
   }
+  if (env.TEST_FAILPOINTS && env.NODE_ENV !== 'test') problems.push('TEST_FAILPOINTS freezes the worker on purpose; it is accepted only when NODE_ENV=test');
   const httpAllowedHosts = parseOrReport(() => parseAllowedHosts(env.HTTP_TOOL_ALLOWED_HOSTS), problems) ?? [];
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
 
   return {
     env: env.NODE_ENV as AppConfig['env'],
     logLevel: env.LOG_LEVEL,
-    database: { url: env.DATABASE_URL },
+    database: { url: env.DATABASE_URL, connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS, statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS },
     temporal: {
       address: env.TEMPORAL_ADDRESS,
       namespace: env.TEMPORAL_NAMESPACE,
@@ -50,7 +56,11 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
       uiUrl: env.TEMPORAL_UI_URL.replace(/\/$/, ''),
     },
     tools: { httpAllowedHosts },
-    worker: { workflowBundlePath: env.WORKFLOW_BUNDLE_PATH },
+    worker: {
+      workflowBundlePath: env.WORKFLOW_BUNDLE_PATH,
+      shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,
+      failpoints: (env.TEST_FAILPOINTS ?? '').split(',').map((name) => name.trim()).filter(Boolean),
+    },
     api: {
       host: env.HOST,
       port: env.PORT,

@@ -77,4 +77,25 @@ export class Environment {
   @IsOptional()
   @IsString()
   WORKFLOW_BUNDLE_PATH?: string;
+
+  /** Longer than a tool activity's start-to-close, so a deploy lets in-flight calls finish. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  WORKER_SHUTDOWN_GRACE_SECONDS = 150;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  DATABASE_CONNECT_TIMEOUT_MS = 5_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  DATABASE_STATEMENT_TIMEOUT_MS = 10_000;
+
+  /** Comma-separated failpoints that freeze the worker where a test kills it; NODE_ENV=test only. */
+  @IsOptional()
+  @IsString()
+  TEST_FAILPOINTS?: string;
 }

@@ -73,7 +73,8 @@ export const FAILURE_TYPES = {
 
 export const TOOL_ACTIVITY_OPTIONS = {
   startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '30 seconds',
+  // A dead worker's call is retried elsewhere this soon; tools heartbeat every few seconds while they wait.
+  heartbeatTimeout: '10 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
@@ -82,12 +83,16 @@ export const TOOL_ACTIVITY_OPTIONS = {
   },
 } satisfies ActivityOptions;
 
+/**
+ * History writes are idempotent upserts: they retry with no attempt cap until Postgres is back, so an
+ * outage of any length short of a day delays runs instead of failing them and leaving rows `running`.
+ */
 export const RUN_HISTORY_ACTIVITY_OPTIONS = {
   startToCloseTimeout: '15 seconds',
+  scheduleToCloseTimeout: '1 day',
   retry: {
     initialInterval: '200 milliseconds',
     backoffCoefficient: 2,
-    maximumInterval: '10 seconds',
-    maximumAttempts: 20,
+    maximumInterval: '30 seconds',
   },
 } satisfies ActivityOptions;

@@ -22,7 +22,7 @@ const repositoryProviders: Provider[] = REPOSITORIES.map((Repository) => ({
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ ...dataSourceOptions({ url: config.database.url }), ...CONNECT_RETRY }),
+      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.database), ...CONNECT_RETRY }),
       dataSourceFactory: async (options) => {
         // What useFactory returned; the library types it optional.
         const db = await new DataSource(options as DataSourceOptions).initialize();

@@ -86,7 +86,7 @@ describe(RunHistoryRepository.name, () => {
     await sut.markMicroAgentStarted(runId, key, `run-${runId}/${key}`, ids.map((id, position) => planned({ id, position })));
     for (const [position, id] of ids.entries()) {
       const step = toolStep(runId, { microAgentKey: key, stepId: id, position, tool: 'text.render' });
-      await sut.markStepRunning(step, 1);
+      await sut.startStepAttempt(step, 1);
       await sut.markStepSucceeded(step, 1, { template: id }, outputs[id]);
     }
     await sut.markMicroAgentFinished(runId, key, 'succeeded', null, ids[ids.length - 1]);
@@ -188,7 +188,7 @@ describe(RunHistoryRepository.name, () => {
       const runId = await newRun();
       const step = toolStep(runId);
 
-      await sut.markStepRunning(step, 1);
+      await sut.startStepAttempt(step, 1);
       expect(await stepRows(runId)).toEqual([
         expect.objectContaining({ step_key: 'fetch/get', kind: 'tool', tool: 'http.request', status: 'running', attempts: 1, finished_at: null }),
       ]);
@@ -232,11 +232,11 @@ describe(RunHistoryRepository.name, () => {
       const step = toolStep(runId);
       const failure = { type: 'HttpServerError', message: 'GET https://example.com/ answered 500 Internal Server Error' };
 
-      await sut.markStepRunning(step, 1);
+      await sut.startStepAttempt(step, 1);
       await sut.markStepFailed(step, 1, failure, { method: 'GET' });
       expect(await stepRow(runId, 'fetch/get')).toMatchObject({ status: 'failed', attempts: 1, error: failure, input: { method: 'GET' } });
 
-      await sut.markStepRunning(step, 2);
+      await sut.startStepAttempt(step, 2);
       expect(await stepRow(runId, 'fetch/get')).toMatchObject({ status: 'running', attempts: 2, error: null, finished_at: null });
 
       await sut.markStepSucceeded(step, 2, { method: 'GET' }, { status: 200 });
@@ -251,8 +251,8 @@ describe(RunHistoryRepository.name, () => {
       const runId = await newRun();
       const step = toolStep(runId);
 
-      await sut.markStepRunning(step, 3);
-      await sut.markStepRunning(step, 2);
+      await sut.startStepAttempt(step, 3);
+      await sut.startStepAttempt(step, 2);
 
       expect(await stepRow(runId, 'fetch/get')).toMatchObject({ attempts: 3 });
     });
@@ -261,8 +261,8 @@ describe(RunHistoryRepository.name, () => {
       // Attempt 1 timed out and only notices at its next heartbeat, after attempt 2 already succeeded.
       const runId = await newRun();
       const step = toolStep(runId);
-      await sut.markStepRunning(step, 1);
-      await sut.markStepRunning(step, 2);
+      await sut.startStepAttempt(step, 1);
+      await sut.startStepAttempt(step, 2);
       await sut.markStepSucceeded(step, 2, { method: 'GET' }, { status: 200 });
 
       await sut.markStepFailed(step, 1, { type: 'CancelledFailure', message: 'TIMED_OUT' });
@@ -388,7 +388,7 @@ describe(RunHistoryRepository.name, () => {
       await sut.markMicroAgentStarted(runId, 'current', 'wf', [planned({ id: 'first' }), planned({ id: 'second', position: 1 })]);
       await sut.markStepSucceeded(toolStep(runId, { microAgentKey: 'current', stepId: 'first' }), 1, {}, { text: 'first output' });
       await sut.markStepSucceeded(toolStep(runId, { microAgentKey: 'current', stepId: 'unasked', position: 2 }), 1, {}, { text: 'unasked' });
-      await sut.markStepRunning(toolStep(runId, { microAgentKey: 'current', stepId: 'second', position: 1 }), 1);
+      await sut.startStepAttempt(toolStep(runId, { microAgentKey: 'current', stepId: 'second', position: 1 }), 1);
 
       const context = await sut.loadTemplateContext(runId, 'current', {
         agentKeys: ['named', 'broken', 'current', 'absent'],

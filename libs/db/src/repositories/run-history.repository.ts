@@ -16,6 +16,10 @@ export interface PlannedStep {
   tool: ToolName;
 }
 
+export interface StoredStepResult {
+  outputBytes: number;
+}
+
 export interface TemplateNeeds {
   agentKeys: string[];
   stepIds: string[];
@@ -112,8 +116,18 @@ export class RunHistoryRepository {
     });
   }
 
-  async markStepRunning(step: ToolStepRef, attempt: number): Promise<void> {
-    await this.upsertStep(step, { status: 'running', attempts: attempt, error: null, finished: false });
+  /**
+   * Marks the step running for this attempt, unless an earlier attempt already succeeded: then nothing
+   * changes and the stored result comes back, so the tool is not called again (that attempt's worker may
+   * have died between storing the result and reporting it to Temporal).
+   */
+  async startStepAttempt(step: ToolStepRef, attempt: number): Promise<StoredStepResult | null> {
+    if (await this.upsertStep(step, { status: 'running', attempts: attempt, error: null, finished: false })) return null;
+    const [stored] = (await this.db.query(`SELECT output FROM run_steps WHERE run_id = $1 AND step_key = $2 AND status = 'succeeded'`, [
+      step.runId,
+      toolStepKey(step.microAgentKey, step.stepId),
+    ])) as Array<{ output: JsonValue }>;
+    return stored ? { outputBytes: Buffer.byteLength(JSON.stringify(stored.output)) } : null;
   }
 
   async markStepSucceeded(step: ToolStepRef, attempt: number, input: JsonValue, output: JsonValue): Promise<void> {
@@ -147,11 +161,12 @@ export class RunHistoryRepository {
     return context;
   }
 
+  /** True when the row was written: a succeeded step is final, and a superseded attempt changes nothing. */
   private async upsertStep(
     step: ToolStepRef,
     change: { status: StepStatus; attempts: number; input?: JsonValue; output?: JsonValue; error: RunError | null; finished: boolean },
-  ): Promise<void> {
-    await this.db.query(
+  ): Promise<boolean> {
+    const written = (await this.db.query(
       `INSERT INTO run_steps (run_id, step_key, micro_agent_key, kind, position, tool, status, attempts, input, output, error, started_at, finished_at)
        VALUES ($1, $2, $3, 'tool', $4, $5, $6, $7, $8, $9, $10, now(), CASE WHEN $11 THEN now() END)
        ON CONFLICT (run_id, step_key) DO UPDATE SET
@@ -163,7 +178,8 @@ export class RunHistoryRepository {
          started_at = COALESCE(run_steps.started_at, EXCLUDED.started_at),
          finished_at = EXCLUDED.finished_at
        -- A superseded attempt that reports late (it noticed its timeout at the next heartbeat) changes nothing.
-       WHERE run_steps.attempts <= EXCLUDED.attempts`,
+       WHERE run_steps.attempts <= EXCLUDED.attempts AND run_steps.status <> 'succeeded'
+       RETURNING 1`,
       [
         step.runId,
         toolStepKey(step.microAgentKey, step.stepId),
@@ -177,7 +193,8 @@ export class RunHistoryRepository {
         change.error,
         change.finished,
       ],
-    );
+    )) as unknown[];
+    return written.length > 0;
   }
 }
 

@@ -1,0 +1,41 @@
+import type { AppConfig } from '@flowmate/config';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { pollUntil } from './poll';
+
+const WORKER_ENTRY = join(__dirname, '..', '..', 'dist', 'apps', 'worker', 'src', 'main.js');
+
+export interface WorkerProcess {
+  process: ChildProcess;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * The built worker (`npm run build`, done by the jest global setup) as a real process on a stack's
+ * database and task queue, so a test can kill it like a crash or a deploy would.
+ */
+export async function startWorkerProcess(config: AppConfig, env: Record<string, string> = {}): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [WORKER_ENTRY], {
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: config.database.url,
+      TEMPORAL_ADDRESS: config.temporal.address,
+      TEMPORAL_NAMESPACE: config.temporal.namespace,
+      TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
+      HTTP_TOOL_ALLOWED_HOSTS: config.tools.httpAllowedHosts.join(','),
+      ...env,
+    },
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const polling = await pollUntil(async () => output, (text) => text.includes('worker polling') || child.exitCode !== null, 30_000);
+  if (!polling.includes('worker polling')) throw new Error(`the worker did not start polling:\n${polling}`);
+  return { process: child, output: () => output, exited };
+}
