@@ -7,6 +7,9 @@ import { pollUntil } from '../support/poll';
 import { startStack, type Stack } from '../support/stack';
 
 const START_CHILD = temporal.api.enums.v1.EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED;
+/** Just under the 5 MiB the HTTP tool reads of a response. */
+const BIG_BODY = 'x'.repeat(5 * 1024 * 1024 - 1024);
+const PREVIEW_BYTES = 16_384;
 
 describe('runs (e2e): API + worker + Temporal + Postgres', () => {
   let stack: Stack;
@@ -19,6 +22,7 @@ describe('runs (e2e): API + worker + Temporal + Postgres', () => {
       'GET /users': { body: [{ name: 'ada' }, { name: 'grace' }], delayMs: 200 },
       'GET /repos': { body: [{ name: 'engine' }, { name: 'web' }], delayMs: 200 },
       'GET /missing': { status: 404, body: { message: 'Not Found' } },
+      'GET /big': { body: BIG_BODY },
     });
     stack = await startStack({ worker: true, env: { HTTP_TOOL_ALLOWED_HOSTS: fixture.hostPort } });
     ada = await signIn(stack, 'ada@example.com');
@@ -191,5 +195,52 @@ describe('runs (e2e): API + worker + Temporal + Postgres', () => {
     const bobsRuns = await stack.http.get(`/api/v1/runs?agentId=${agentId}`).set('Authorization', bob.bearer).expect(200);
     expect(bobsRuns.body.items).toEqual([]);
     await finishedRun(ada, body.runId);
+  });
+
+  it('answers GET /runs/:id small for a run of 50 steps of 5 MiB each, and serves each output whole on its own', async () => {
+    const microAgents = Array.from({ length: 5 }, (_, agent) => ({
+      key: `big-${agent}`,
+      tools: ['http.request' as const],
+      steps: Array.from({ length: 10 }, (_, step) => ({ id: `get-${step}`, tool: 'http.request' as const, args: { method: 'GET', url: `${fixture.url}/big` } })),
+    }));
+    const agentId = await createAgent(ada, { name: 'Large outputs', microAgents });
+    const { body } = await startRun(ada, agentId, {}).expect(202);
+    await pollUntil(
+      async () => (await stack.db.query(`SELECT status FROM agent_runs WHERE id = $1`, [body.runId]))[0].status,
+      (status) => TERMINAL_RUN_STATUSES.includes(status),
+      120_000,
+    );
+
+    const response = await stack.http.get(`/api/v1/runs/${body.runId}`).set('Authorization', ada.bearer).expect(200);
+
+    expect(response.body.status).toBe('succeeded');
+    expect(Buffer.byteLength(response.text)).toBeLessThan(1024 * 1024);
+    const steps = response.body.microAgents.flatMap((agent: { steps: unknown[] }) => agent.steps);
+    expect(steps).toHaveLength(50);
+    for (const step of steps) {
+      expect(step).toMatchObject({ status: 'succeeded', outputTruncated: true, outputBytes: expect.any(Number), inputTruncated: false });
+      expect(step.outputBytes).toBeGreaterThan(5_000_000);
+      expect(step.output.length).toBe(PREVIEW_BYTES);
+    }
+    expect(response.body.microAgents[0]).toMatchObject({ key: 'big-0', outputStepId: 'get-9' });
+    expect(response.body.output['big-0']).toBe(steps[9].output);
+
+    const whole = await stack.http.get(`/api/v1/runs/${body.runId}/steps/${encodeURIComponent('big-0/get-3')}/output`).set('Authorization', ada.bearer).expect(200);
+    expect(whole.body).toMatchObject({ status: 200, body: BIG_BODY });
+    const ofMicroAgent = await stack.http.get(`/api/v1/runs/${body.runId}/steps/big-4/output`).set('Authorization', ada.bearer).expect(200);
+    expect(ofMicroAgent.body.body).toBe(BIG_BODY);
+    const stored = await stack.db.query(`SELECT count(*)::int AS outputs FROM run_steps WHERE run_id = $1 AND output IS NOT NULL`, [body.runId]);
+    expect(stored).toEqual([{ outputs: 50 }]);
+  }, 180_000);
+
+  it('serves one step output to its owner only, and 404 for a step with none', async () => {
+    const agentId = await createAgent(ada, factory.digestAgent());
+    const { body } = await startRun(ada, agentId, { baseUrl: fixture.url }).expect(202);
+    await finishedRun(ada, body.runId);
+
+    const digest = await stack.http.get(`/api/v1/runs/${body.runId}/steps/digest/output`).set('Authorization', ada.bearer).expect(200);
+    expect(digest.body).toEqual({ text: 'Users: ada grace | Repos: engine web ' });
+    await stack.http.get(`/api/v1/runs/${body.runId}/steps/digest/output`).set('Authorization', bob.bearer).expect(404);
+    await stack.http.get(`/api/v1/runs/${body.runId}/steps/${encodeURIComponent('digest/nope')}/output`).set('Authorization', ada.bearer).expect(404);
   });
 });

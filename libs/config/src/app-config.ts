@@ -22,6 +22,7 @@ export interface AppConfig {
     jwt: { secret: string; issuer: string; audience: string; accessTtlSeconds: number };
     refreshTokenTtlSeconds: number;
     magicLinkTtlSeconds: number;
+    outputPreviewBytes: number;
     /** Hands the magic-link token back in the response body: opt-in, for local development, never in production. */
     magicLinkInResponse: boolean;
   };
@@ -67,6 +68,7 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
       jwt: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS },
       refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
       magicLinkTtlSeconds: env.MAGIC_LINK_TTL_SECONDS,
+      outputPreviewBytes: env.RUN_OUTPUT_PREVIEW_BYTES,
       magicLinkInResponse: delivery === 'response',
     },
   };

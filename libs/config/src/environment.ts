@@ -70,6 +70,12 @@ export class Environment {
   @Max(86_400)
   MAGIC_LINK_TTL_SECONDS = 900;
 
+  /** `GET /runs/:id` shows inputs and outputs up to this size whole, larger ones as the head of their JSON. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(256)
+  RUN_OUTPUT_PREVIEW_BYTES = 16_384;
+
   @IsOptional()
   @IsIn(['response'], { message: 'AUTH_MAGIC_LINK_DELIVERY must be "response" (e-mail delivery is not built yet)' })
   AUTH_MAGIC_LINK_DELIVERY?: 'response';

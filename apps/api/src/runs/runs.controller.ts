@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { JsonValue } from '@flowmate/contracts';
+import { ApiBearerAuth, ApiHeader, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../auth/auth-user';
 import type { PageDto } from '../common/page-query.dto';
 import { ListRunsQueryDto, StartRunDto, type RunDto, type RunStartedDto, type RunSummaryDto } from './dto/run.dto';
@@ -31,5 +32,11 @@ export class RunsController {
   @Get('runs/:id')
   get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string): Promise<RunDto> {
     return this.runs.get(user, id);
+  }
+
+  @Get('runs/:id/steps/:stepKey/output')
+  @ApiParam({ name: 'stepKey', description: 'A micro agent key, or `<microAgentKey>/<stepId>` URL-encoded (`collect%2Fprs`)' })
+  stepOutput(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Param('stepKey') stepKey: string): Promise<JsonValue> {
+    return this.runs.stepOutput(user, id, stepKey);
   }
 }

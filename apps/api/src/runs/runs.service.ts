@@ -1,3 +1,4 @@
+import type { AppConfig } from '@flowmate/config';
 import type { JsonValue } from '@flowmate/contracts';
 import { RunsRepository, type AgentEntity, type AgentRunEntity, type NewRun } from '@flowmate/db';
 import { BadRequestException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
@@ -5,6 +6,7 @@ import stableStringify from 'fast-json-stable-stringify';
 import { createHash } from 'node:crypto';
 import { QueryFailedError } from 'typeorm';
 import { AgentsService } from '../agents/agents.service';
+import { InjectConfig } from '../core/app-config.provider';
 import type { AuthUser } from '../auth/auth-user';
 import { withCursorCheck } from '../common/invalid-cursor';
 import type { PageDto } from '../common/page-query.dto';
@@ -23,6 +25,7 @@ export class RunsService {
     private readonly agents: AgentsService,
     private readonly runs: RunsRepository,
     private readonly launcher: RunLauncher,
+    @InjectConfig() private readonly config: AppConfig,
   ) {}
 
   /** The same Idempotency-Key returns the same run and never starts a second workflow. */
@@ -76,9 +79,23 @@ export class RunsService {
   }
 
   async get(user: AuthUser, id: string): Promise<RunDto> {
+    const run = await this.ownedRun(user, id);
+    const steps = await this.runs.findStepsWithPreviews(run.id, this.config.api.outputPreviewBytes);
+    return toRunResponse(run, steps, this.launcher.uiLink);
+  }
+
+  /** One whole output, which `get` may have shown only the head of. */
+  async stepOutput(user: AuthUser, id: string, stepKey: string): Promise<JsonValue> {
+    const run = await this.ownedRun(user, id);
+    const output = await this.runs.findStepOutput(run.id, stepKey);
+    if (output === undefined) throw new NotFoundException(`Step "${stepKey}" of this run has no output`);
+    return output;
+  }
+
+  private async ownedRun(user: AuthUser, id: string): Promise<AgentRunEntity> {
     const run = await this.runs.findOwnedById(user.id, id);
     if (!run) throw new NotFoundException('Run not found');
-    return toRunResponse(run, this.launcher.uiLink);
+    return run;
   }
 
   async list(user: AuthUser, query: ListRunsQueryDto): Promise<PageDto<RunSummaryDto>> {

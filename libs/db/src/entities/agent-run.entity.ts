@@ -27,9 +27,6 @@ export class AgentRunEntity {
   input!: JsonValue;
 
   @Column('jsonb', { nullable: true })
-  output!: JsonValue | null;
-
-  @Column('jsonb', { nullable: true })
   error!: RunError | null;
 
   @Column('text', { name: 'workflow_id' })

@@ -39,8 +39,17 @@ export class RunStepEntity {
   @Column('jsonb', { nullable: true })
   input!: JsonValue | null;
 
+  /** Tool steps only: every output is stored once, here. */
   @Column('jsonb', { nullable: true })
   output!: JsonValue | null;
+
+  /** Size of `output` as JSON, measured when it was stored. */
+  @Column('int', { name: 'output_bytes', nullable: true })
+  outputBytes!: number | null;
+
+  /** Micro agents only: the step whose output is the micro agent's output. */
+  @Column('text', { name: 'output_step_key', nullable: true })
+  outputStepKey!: string | null;
 
   @Column('jsonb', { nullable: true })
   error!: RunError | null;

@@ -17,6 +17,8 @@ interface StepRow {
   attempts: number;
   input: JsonValue;
   output: JsonValue;
+  output_bytes: number | null;
+  output_step_key: string | null;
   error: RunError | null;
   workflow_id: string | null;
   started_at: string | null;
@@ -25,7 +27,6 @@ interface StepRow {
 
 interface RunRow {
   status: string;
-  output: JsonValue;
   error: RunError | null;
   started_at: string | null;
   finished_at: string | null;
@@ -66,7 +67,7 @@ describe(RunHistoryRepository.name, () => {
   // Timestamps as text keep Postgres' microseconds, which a JS Date would round away.
   const stepRows = (runId: string): Promise<StepRow[]> =>
     db.query(
-      `SELECT step_key, micro_agent_key, kind, position, tool, status, attempts, input, output, error, workflow_id,
+      `SELECT step_key, micro_agent_key, kind, position, tool, status, attempts, input, output, output_bytes, output_step_key, error, workflow_id,
               started_at::text, finished_at::text
          FROM run_steps WHERE run_id = $1 ORDER BY kind, micro_agent_key, position`,
       [runId],
@@ -77,7 +78,7 @@ describe(RunHistoryRepository.name, () => {
 
   const runRow = async (runId: string): Promise<RunRow> =>
     (
-      (await db.query(`SELECT status, output, error, started_at::text, finished_at::text FROM agent_runs WHERE id = $1`, [runId])) as RunRow[]
+      (await db.query(`SELECT status, error, started_at::text, finished_at::text FROM agent_runs WHERE id = $1`, [runId])) as RunRow[]
     )[0];
 
   /** A micro agent that ran its steps to the end, the way the workflow records it. */
@@ -284,7 +285,7 @@ describe(RunHistoryRepository.name, () => {
   });
 
   describe('markMicroAgentFinished', () => {
-    it("copies the last step's output into the micro agent and skips the steps that never ran", async () => {
+    it("refers to the last step's output, stored once, and skips the steps that never ran", async () => {
       const runId = await newRun();
       await sut.markRunStarted(runId, ['fetch']);
       await sut.markMicroAgentStarted(runId, 'fetch', 'wf', [planned({ id: 'get', position: 0 }), planned({ id: 'render', position: 1 }), planned({ id: 'notify', position: 2 })]);
@@ -296,10 +297,12 @@ describe(RunHistoryRepository.name, () => {
       const rows = await stepRows(runId);
       expect(rows.find((row) => row.step_key === 'fetch')).toMatchObject({
         status: 'succeeded',
-        output: { text: 'second' },
+        output: null,
+        output_step_key: 'fetch/render',
         error: null,
         finished_at: expect.any(String),
       });
+      expect(rows.find((row) => row.step_key === 'fetch/render')).toMatchObject({ output: { text: 'second' }, output_bytes: 17 });
       expect(rows.filter((row) => row.kind === 'tool').map((row) => [row.step_key, row.status])).toEqual([
         ['fetch/get', 'succeeded'],
         ['fetch/render', 'succeeded'],
@@ -318,7 +321,7 @@ describe(RunHistoryRepository.name, () => {
       await sut.markMicroAgentFinished(runId, 'fetch', 'failed', error);
 
       const rows = await stepRows(runId);
-      expect(rows.find((row) => row.step_key === 'fetch')).toMatchObject({ status: 'failed', error, output: null });
+      expect(rows.find((row) => row.step_key === 'fetch')).toMatchObject({ status: 'failed', error, output: null, output_step_key: null });
       expect(rows.find((row) => row.step_key === 'fetch/render')).toMatchObject({ status: 'skipped' });
       expect(rows.find((row) => row.step_key === 'other')).toMatchObject({ status: 'running' });
       expect(rows.find((row) => row.step_key === 'other/get')).toMatchObject({ status: 'pending' });
@@ -326,7 +329,7 @@ describe(RunHistoryRepository.name, () => {
   });
 
   describe('markRunFinished', () => {
-    it("on success sets the run's output to every micro agent's output by key", async () => {
+    it('on success closes the run, copying no output: each stays in its step alone', async () => {
       const runId = await newRun();
       await sut.markRunStarted(runId, ['users', 'digest']);
       await finishedMicroAgent(runId, 'users', { fetch: { status: 200, body: [{ name: 'ada' }] } });
@@ -334,13 +337,9 @@ describe(RunHistoryRepository.name, () => {
 
       await sut.markRunFinished(runId, 'succeeded', null);
 
-      expect(await runRow(runId)).toEqual({
-        status: 'succeeded',
-        output: { users: { status: 200, body: [{ name: 'ada' }] }, digest: { text: 'Users: ada' } },
-        error: null,
-        started_at: expect.any(String),
-        finished_at: expect.any(String),
-      });
+      expect(await runRow(runId)).toEqual({ status: 'succeeded', error: null, started_at: expect.any(String), finished_at: expect.any(String) });
+      const stored = (await stepRows(runId)).filter((row) => row.output !== null).map((row) => row.step_key);
+      expect(stored.sort()).toEqual(['digest/polish', 'digest/render', 'users/fetch']);
     });
 
     it('on failure stores the error, keeps output empty and skips the micro agents and steps that never ran', async () => {
@@ -354,7 +353,7 @@ describe(RunHistoryRepository.name, () => {
 
       await sut.markRunFinished(runId, 'failed', error);
 
-      expect(await runRow(runId)).toMatchObject({ status: 'failed', error, output: null, finished_at: expect.any(String) });
+      expect(await runRow(runId)).toMatchObject({ status: 'failed', error, finished_at: expect.any(String) });
       const statuses = Object.fromEntries((await stepRows(runId)).map((row) => [row.step_key, row.status]));
       expect(statuses).toEqual({
         users: 'succeeded',

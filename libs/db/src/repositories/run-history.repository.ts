@@ -60,8 +60,8 @@ export class RunHistoryRepository {
   }
 
   /**
-   * Closes the run; on success its output is every micro agent's output by key. What never started is
-   * skipped; what was still running when the run was cancelled or timed out is cancelled.
+   * Closes the run. What never started is skipped; what was still running when the run was cancelled or
+   * timed out is cancelled. The run's output is not copied here: it is read from its micro agents.
    */
   async markRunFinished(runId: string, status: RunStatus, error: RunError | null): Promise<void> {
     await this.db.transaction(async (tx) => {
@@ -71,14 +71,11 @@ export class RunHistoryRepository {
           WHERE run_id = $1 AND status IN ('pending', 'running')`,
         [runId],
       );
-      await tx.query(
-        `UPDATE agent_runs SET status = $2, error = $3, finished_at = COALESCE(finished_at, now()),
-                output = CASE WHEN $2 = 'succeeded' THEN (
-                  SELECT COALESCE(jsonb_object_agg(step_key, output), '{}'::jsonb)
-                    FROM run_steps WHERE run_id = $1 AND kind = 'micro_agent') ELSE output END
-          WHERE id = $1`,
-        [runId, status, error],
-      );
+      await tx.query(`UPDATE agent_runs SET status = $2, error = $3, finished_at = COALESCE(finished_at, now()) WHERE id = $1`, [
+        runId,
+        status,
+        error,
+      ]);
     });
   }
 
@@ -100,7 +97,7 @@ export class RunHistoryRepository {
     });
   }
 
-  /** A succeeded micro agent's output is its last step's output. */
+  /** A succeeded micro agent's output is its last step's output, referred to, not copied. */
   async markMicroAgentFinished(runId: string, key: string, status: StepStatus, error: RunError | null, lastStepId?: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(
@@ -108,8 +105,7 @@ export class RunHistoryRepository {
         [runId, key],
       );
       await tx.query(
-        `UPDATE run_steps SET status = $3, error = $4, finished_at = now(),
-                output = (SELECT output FROM run_steps WHERE run_id = $1 AND step_key = $5)
+        `UPDATE run_steps SET status = $3, error = $4, finished_at = now(), output_step_key = $5
           WHERE run_id = $1 AND step_key = $2 AND kind = 'micro_agent'`,
         [runId, key, status, error, lastStepId ? toolStepKey(key, lastStepId) : null],
       );
@@ -123,11 +119,11 @@ export class RunHistoryRepository {
    */
   async startStepAttempt(step: ToolStepRef, attempt: number): Promise<StoredStepResult | null> {
     if (await this.upsertStep(step, { status: 'running', attempts: attempt, error: null, finished: false })) return null;
-    const [stored] = (await this.db.query(`SELECT output FROM run_steps WHERE run_id = $1 AND step_key = $2 AND status = 'succeeded'`, [
+    const [stored] = (await this.db.query(`SELECT output_bytes FROM run_steps WHERE run_id = $1 AND step_key = $2 AND status = 'succeeded'`, [
       step.runId,
       toolStepKey(step.microAgentKey, step.stepId),
-    ])) as Array<{ output: JsonValue }>;
-    return stored ? { outputBytes: Buffer.byteLength(JSON.stringify(stored.output)) } : null;
+    ])) as Array<{ output_bytes: number | null }>;
+    return stored ? { outputBytes: stored.output_bytes ?? 0 } : null;
   }
 
   async markStepSucceeded(step: ToolStepRef, attempt: number, input: JsonValue, output: JsonValue): Promise<void> {
@@ -147,9 +143,13 @@ export class RunHistoryRepository {
     const [run] = (await this.db.query(`SELECT input FROM agent_runs WHERE id = $1`, [runId])) as Array<{ input: JsonValue }>;
     if (!run) throw new Error(`run ${runId} does not exist`);
     const stepKeys = [...needs.agentKeys, ...needs.stepIds.map((id) => toolStepKey(microAgentKey, id))];
+    // A micro agent's output is the output of the step it refers to.
     const rows = stepKeys.length
       ? ((await this.db.query(
-          `SELECT step_key, kind, output FROM run_steps WHERE run_id = $1 AND step_key = ANY($2::text[]) AND status = 'succeeded'`,
+          `SELECT wanted.step_key, wanted.kind, stored.output
+             FROM run_steps AS wanted
+             JOIN run_steps AS stored ON stored.run_id = wanted.run_id AND stored.step_key = COALESCE(wanted.output_step_key, wanted.step_key)
+            WHERE wanted.run_id = $1 AND wanted.step_key = ANY($2::text[]) AND wanted.status = 'succeeded'`,
           [runId, stepKeys],
         )) as Array<{ step_key: string; kind: string; output: JsonValue }>)
       : [];
@@ -166,14 +166,16 @@ export class RunHistoryRepository {
     step: ToolStepRef,
     change: { status: StepStatus; attempts: number; input?: JsonValue; output?: JsonValue; error: RunError | null; finished: boolean },
   ): Promise<boolean> {
+    const output = toJsonb(change.output);
     const written = (await this.db.query(
-      `INSERT INTO run_steps (run_id, step_key, micro_agent_key, kind, position, tool, status, attempts, input, output, error, started_at, finished_at)
-       VALUES ($1, $2, $3, 'tool', $4, $5, $6, $7, $8, $9, $10, now(), CASE WHEN $11 THEN now() END)
+      `INSERT INTO run_steps (run_id, step_key, micro_agent_key, kind, position, tool, status, attempts, input, output, output_bytes, error, started_at, finished_at)
+       VALUES ($1, $2, $3, 'tool', $4, $5, $6, $7, $8, $9, $12, $10, now(), CASE WHEN $11 THEN now() END)
        ON CONFLICT (run_id, step_key) DO UPDATE SET
          status = EXCLUDED.status,
          attempts = EXCLUDED.attempts,
          input = COALESCE(EXCLUDED.input, run_steps.input),
          output = EXCLUDED.output,
+         output_bytes = EXCLUDED.output_bytes,
          error = EXCLUDED.error,
          started_at = COALESCE(run_steps.started_at, EXCLUDED.started_at),
          finished_at = EXCLUDED.finished_at
@@ -189,9 +191,10 @@ export class RunHistoryRepository {
         change.status,
         change.attempts,
         toJsonb(change.input),
-        toJsonb(change.output),
+        output,
         change.error,
         change.finished,
+        output === null ? null : Buffer.byteLength(output),
       ],
     )) as unknown[];
     return written.length > 0;

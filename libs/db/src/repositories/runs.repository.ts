@@ -1,7 +1,7 @@
 import { FAILURE_TYPES, runWorkflowId, type JsonValue, type RunError, type RunStatus, type RunTrigger } from '@flowmate/contracts';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, Repository } from 'typeorm';
-import { AgentRunEntity } from '../entities';
+import { AgentRunEntity, RunStepEntity } from '../entities';
 import { columnValues } from './column-values';
 import { pageNewestFirst, type Page, type PageRequest } from './page';
 
@@ -23,11 +23,38 @@ export interface RunFilter {
   status?: RunStatus;
 }
 
+/** A stored value as an API shows it: whole when small, else the head of its JSON text. */
+export interface Preview {
+  value: JsonValue | null;
+  truncated: boolean;
+  bytes: number | null;
+}
+
+const STEP_COLUMNS = [
+  'id', 'runId', 'stepKey', 'microAgentKey', 'kind', 'position', 'tool', 'status', 'attempts', 'error',
+  'workflowId', 'outputBytes', 'outputStepKey', 'startedAt', 'finishedAt',
+] as const;
+export type StepWithPreviews = Pick<RunStepEntity, (typeof STEP_COLUMNS)[number]> & { input: Preview; output: Preview };
+
+interface PreviewColumns {
+  input_bytes: number | null;
+  input_whole: JsonValue | null;
+  input_head: string | null;
+  output_whole: JsonValue | null;
+  output_head: string | null;
+}
+
+function previewOf(whole: JsonValue | null, head: string | null, bytes: number | null): Preview {
+  return head === null ? { value: whole, truncated: false, bytes } : { value: head, truncated: true, bytes };
+}
+
 export class RunsRepository {
   private readonly runs: Repository<AgentRunEntity>;
+  private readonly steps: Repository<RunStepEntity>;
 
   constructor(db: DataSource) {
     this.runs = db.getRepository(AgentRunEntity);
+    this.steps = db.getRepository(RunStepEntity);
   }
 
   /** Inserts a queued run; with an idempotency key already used by this user, returns that run instead. */
@@ -62,15 +89,44 @@ export class RunsRepository {
     return { run: await stored.getOneOrFail(), created };
   }
 
-  /** The run with its micro-agent and tool-step rows, each in definition order. */
   findOwnedById(userId: string, id: string): Promise<AgentRunEntity | null> {
-    return this.runs
-      .createQueryBuilder('run')
-      .leftJoinAndSelect('run.steps', 'step')
-      .where('run.id = :id AND run.user_id = :userId', { id, userId })
+    return this.runs.createQueryBuilder('run').where('run.id = :id AND run.user_id = :userId', { id, userId }).getOne();
+  }
+
+  /**
+   * The run's micro-agent and tool-step rows in definition order, with input and output as previews:
+   * a value over `previewBytes` comes back as the head of its JSON text, so a run of large outputs
+   * still loads (and answers) small.
+   */
+  async findStepsWithPreviews(runId: string, previewBytes: number): Promise<StepWithPreviews[]> {
+    const { entities, raw } = await this.steps
+      .createQueryBuilder('step')
+      .select(STEP_COLUMNS.map((column) => `step.${column}`))
+      .addSelect('octet_length(step.input::text)', 'input_bytes')
+      .addSelect('CASE WHEN octet_length(step.input::text) <= :limit THEN step.input END', 'input_whole')
+      .addSelect('CASE WHEN octet_length(step.input::text) > :limit THEN left(step.input::text, :limit) END', 'input_head')
+      .addSelect('CASE WHEN step.output_bytes <= :limit THEN step.output END', 'output_whole')
+      .addSelect('CASE WHEN step.output_bytes > :limit THEN left(step.output::text, :limit) END', 'output_head')
+      .where('step.run_id = :runId', { runId, limit: previewBytes })
       .orderBy('step.kind', 'ASC')
       .addOrderBy('step.position', 'ASC')
-      .getOne();
+      .getRawAndEntities<PreviewColumns>();
+    return entities.map((step, index) => ({
+      ...step,
+      input: previewOf(raw[index].input_whole, raw[index].input_head, raw[index].input_bytes),
+      output: previewOf(raw[index].output_whole, raw[index].output_head, step.outputBytes),
+    }));
+  }
+
+  /** One step's whole output; a micro agent's is the output of the step it refers to. Undefined when there is none. */
+  async findStepOutput(runId: string, stepKey: string): Promise<JsonValue | undefined> {
+    const row = await this.steps
+      .createQueryBuilder('wanted')
+      .innerJoin(RunStepEntity, 'stored', 'stored.run_id = wanted.run_id AND stored.step_key = COALESCE(wanted.output_step_key, wanted.step_key)')
+      .select('stored.output', 'output')
+      .where('wanted.run_id = :runId AND wanted.step_key = :stepKey AND stored.output IS NOT NULL', { runId, stepKey })
+      .getRawOne<{ output: JsonValue }>();
+    return row?.output;
   }
 
   /** Summaries: input and output, which may be large, are left out. */

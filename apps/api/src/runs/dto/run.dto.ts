@@ -1,5 +1,5 @@
 import { RUN_STATUSES, type JsonValue, type RunError, type RunStatus, type RunTrigger, type StepStatus, type ToolName } from '@flowmate/contracts';
-import { stepIdOf, type AgentRunEntity, type AgentRunSummary, type RunStepEntity } from '@flowmate/db';
+import { stepIdOf, type AgentRunEntity, type AgentRunSummary, type StepWithPreviews } from '@flowmate/db';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional, IsUUID } from 'class-validator';
 import { PageQueryDto } from '../../common/page-query.dto';
@@ -49,8 +49,14 @@ export interface StepDto {
   tool: ToolName | null;
   status: StepStatus;
   attempts: number;
+  /** Whole up to RUN_OUTPUT_PREVIEW_BYTES; beyond, the head of its JSON text and `inputTruncated: true`. */
   input: JsonValue | null;
+  inputTruncated: boolean;
+  inputBytes: number | null;
+  /** Whole up to RUN_OUTPUT_PREVIEW_BYTES; beyond, the head of its JSON text and `outputTruncated: true`. */
   output: JsonValue | null;
+  outputTruncated: boolean;
+  outputBytes: number | null;
   error: RunError | null;
   startedAt: string | null;
   finishedAt: string | null;
@@ -60,7 +66,8 @@ export interface MicroAgentRunDto {
   key: string;
   status: StepStatus;
   workflowId: string | null;
-  output: JsonValue | null;
+  /** The step whose output is this micro agent's output (shown in the run's `output` under its key). */
+  outputStepId: string | null;
   error: RunError | null;
   startedAt: string | null;
   finishedAt: string | null;
@@ -69,7 +76,8 @@ export interface MicroAgentRunDto {
 
 export interface RunDto extends RunSummaryDto {
   input: JsonValue;
-  output: JsonValue | null;
+  /** A succeeded run's micro-agent outputs by key, as previews. */
+  output: Record<string, JsonValue | null> | null;
   microAgents: MicroAgentRunDto[];
 }
 
@@ -99,34 +107,36 @@ export const toRunStarted = (run: AgentRunEntity, uiLink: TemporalUiLink): RunSt
   temporalUiUrl: uiLink(run.workflowId),
 });
 
-const toStep = (step: RunStepEntity): StepDto => ({
+const toStep = (step: StepWithPreviews): StepDto => ({
   id: stepIdOf(step.stepKey, step.microAgentKey),
   tool: step.tool,
   status: step.status,
   attempts: step.attempts,
-  input: step.input,
-  output: step.output,
+  input: step.input.value,
+  inputTruncated: step.input.truncated,
+  inputBytes: step.input.bytes,
+  output: step.output.value,
+  outputTruncated: step.output.truncated,
+  outputBytes: step.output.bytes,
   error: step.error,
   startedAt: iso(step.startedAt),
   finishedAt: iso(step.finishedAt),
 });
 
-/** Expects the run's steps in definition order, as `RunsRepository.findOwnedById` loads them. */
-export function toRunResponse(run: AgentRunEntity, uiLink: TemporalUiLink): RunDto {
-  const steps = run.steps ?? [];
-  const microAgents = steps
-    .filter((row) => row.kind === 'micro_agent')
-    .map((agent) => ({
-      key: agent.microAgentKey,
-      status: agent.status,
-      workflowId: agent.workflowId,
-      output: agent.output,
-      error: agent.error,
-      startedAt: iso(agent.startedAt),
-      finishedAt: iso(agent.finishedAt),
-      steps: steps
-        .filter((row) => row.kind === 'tool' && row.microAgentKey === agent.microAgentKey)
-        .map(toStep),
-    }));
-  return { ...toRunSummary(run, uiLink), input: run.input, output: run.output, microAgents };
+/** Expects the run's steps in definition order, as `RunsRepository.findStepsWithPreviews` loads them. */
+export function toRunResponse(run: AgentRunEntity, steps: StepWithPreviews[], uiLink: TemporalUiLink): RunDto {
+  const agents = steps.filter((row) => row.kind === 'micro_agent');
+  const outputOf = (agent: StepWithPreviews): JsonValue | null => steps.find((row) => row.stepKey === agent.outputStepKey)?.output.value ?? null;
+  const microAgents = agents.map((agent) => ({
+    key: agent.microAgentKey,
+    status: agent.status,
+    workflowId: agent.workflowId,
+    outputStepId: agent.outputStepKey && stepIdOf(agent.outputStepKey, agent.microAgentKey),
+    error: agent.error,
+    startedAt: iso(agent.startedAt),
+    finishedAt: iso(agent.finishedAt),
+    steps: steps.filter((row) => row.kind === 'tool' && row.microAgentKey === agent.microAgentKey).map(toStep),
+  }));
+  const output = run.status === 'succeeded' ? Object.fromEntries(agents.map((agent) => [agent.microAgentKey, outputOf(agent)])) : null;
+  return { ...toRunSummary(run, uiLink), input: run.input, output, microAgents };
 }
