@@ -20,6 +20,7 @@ const serverOnly = {
     '@flowmate/db',
     '@flowmate/integrations',
     '@flowmate/config',
+    '@flowmate/crypto',
   ].map((name) => ({ name, message: 'Server-side code; workflows run in the deterministic sandbox.' })),
   patterns: [
     { group: ['@nestjs/*'], message: 'Server-side code; workflows run in the deterministic sandbox.' },

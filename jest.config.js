@@ -17,7 +17,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
     '^@flowmate/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
-    '^@flowmate/(contracts|db|config|integrations)$': '<rootDir>/libs/$1/src',
+    '^@flowmate/(contracts|db|config|integrations|crypto)$': '<rootDir>/libs/$1/src',
     '^@flowmate/activities$': '<rootDir>/activities',
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',

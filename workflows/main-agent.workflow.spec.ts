@@ -8,6 +8,7 @@ import {
   type RunProgress,
   type RunStatus,
 } from '@flowmate/contracts';
+import { createDataConverter } from '@flowmate/crypto';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -88,6 +89,7 @@ describe(mainAgentWorkflow.name, () => {
     const worker = await Worker.create({
       connection: temporal.workerConnection,
       taskQueue,
+      dataConverter: createDataConverter(),
       workflowBundle: await workflowBundle(),
       activities,
     });

@@ -32,6 +32,8 @@ export const mainAgentWorkflow: MainAgentWorkflow = async (input: MainAgentInput
       await executeChild(microAgentWorkflow, {
         workflowId: microAgentWorkflowId(runId, microAgent.key),
         args: [{ runId, microAgent }],
+        // The Web UI's timeline names the micro agent instead of repeating "microAgentWorkflow".
+        staticSummary: `${microAgent.key} · steps`,
       });
       statuses[microAgent.key] = 'succeeded';
     } catch (error) {

@@ -17,7 +17,10 @@ export const microAgentWorkflow: MicroAgentWorkflow = async ({ runId, microAgent
   try {
     for (const [position, step] of steps.entries()) {
       current = step;
-      await tools.runToolStep({ runId, microAgentKey: key, stepId: step.id, position, tool: step.tool, args: step.args });
+      // The timeline shows which step and tool each activity is; never its arguments, which may hold secrets.
+      await tools.runToolStep.executeWithOptions({ summary: `${step.id} · ${step.tool}` }, [
+        { runId, microAgentKey: key, stepId: step.id, position, tool: step.tool, args: step.args },
+      ]);
     }
   } catch (error) {
     const cancelled = isCancellation(error);

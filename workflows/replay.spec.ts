@@ -1,3 +1,4 @@
+import { createDataConverter } from '@flowmate/crypto';
 import { Worker } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,6 @@ describe('recorded workflow histories', () => {
 
   it.each(histories)('replays %s with the current workflow code', async (file) => {
     const history = JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8'));
-    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file)).resolves.toBeUndefined();
+    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: createDataConverter() }, history, file)).resolves.toBeUndefined();
   });
 });

@@ -2,11 +2,13 @@ import { SEARCH_ATTRIBUTES, TERMINAL_RUN_STATUSES, type AgentDefinition } from '
 import { temporal } from '@temporalio/proto';
 import { startHttpFixture, type HttpFixture } from '../fakes/http-fixture';
 import { signIn, type Session } from '../support/auth';
+import { decodedPayloads } from '../support/history-payloads';
 import { factory } from '../support/factory';
 import { pollUntil } from '../support/poll';
 import { startStack, type Stack } from '../support/stack';
 
 const START_CHILD = temporal.api.enums.v1.EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED;
+const ACTIVITY_SCHEDULED = temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED;
 /** Just under the 5 MiB the HTTP tool reads of a response. */
 const BIG_BODY = 'x'.repeat(5 * 1024 * 1024 - 1024);
 const PREVIEW_BYTES = 16_384;
@@ -98,6 +100,13 @@ describe('runs (e2e): API + worker + Temporal + Postgres', () => {
     expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.agentId)).toBe(agentId);
     expect(description.typedSearchAttributes.get(SEARCH_ATTRIBUTES.trigger)).toBe('manual');
     expect(await description.memo).toMatchObject({ agentName: 'Team digest' });
+
+    // The Web UI's timeline reads like the agent: micro agent and mode on each child, step and tool on each activity.
+    const child = stack.temporal.workflow.getHandle(`${run.workflowId}/digest`);
+    expect(await (await child.describe()).staticSummary()).toBe('digest · steps');
+    const scheduled = (await child.fetchHistory()).events?.filter((event) => event.eventType === ACTIVITY_SCHEDULED) ?? [];
+    const summaries = await decodedPayloads({ events: scheduled.map((event) => ({ userMetadata: event.userMetadata })) });
+    expect(summaries).toContain('render · text.render');
   });
 
   it('keeps tool outputs out of workflow history', async () => {
@@ -105,10 +114,9 @@ describe('runs (e2e): API + worker + Temporal + Postgres', () => {
     const { body } = await startRun(ada, agentId, { baseUrl: fixture.url }).expect(202);
     await finishedRun(ada, body.runId);
 
-    // 'grace' and 'engine' appear only in the fixture's responses; payloads in history are base64 JSON.
+    // 'grace' and 'engine' appear only in the fixture's responses.
     for (const workflowId of [`run-${body.runId}`, `run-${body.runId}/users`, `run-${body.runId}/repos`, `run-${body.runId}/digest`]) {
-      const history = JSON.stringify(await stack.temporal.workflow.getHandle(workflowId).fetchHistory());
-      const decoded = [...history.matchAll(/"data":"([A-Za-z0-9+/=]+)"/g)].map(([, data]) => Buffer.from(data, 'base64').toString('utf8')).join('\n');
+      const decoded = JSON.stringify(await decodedPayloads(await stack.temporal.workflow.getHandle(workflowId).fetchHistory()));
       expect(decoded).toContain(body.runId);
       expect(decoded).not.toMatch(/grace|engine/);
     }

@@ -1,3 +1,4 @@
+import { createDataConverter } from '@flowmate/crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WORKFLOW_BUNDLER_OPTIONS, WORKFLOWS_PATH } from '../../apps/worker/src/workflow-bundle';
@@ -13,7 +14,7 @@ export async function connectTemporal(): Promise<{ client: Client; workerConnect
   const connection = await Connection.connect({ address: temporalAddress() });
   const workerConnection = await NativeConnection.connect({ address: temporalAddress() });
   return {
-    client: new Client({ connection }),
+    client: new Client({ connection, dataConverter: createDataConverter() }),
     workerConnection,
     close: async () => {
       await connection.close();

@@ -1,5 +1,6 @@
 import { armFailpoints, createRunHistoryActivities, createToolActivities, createToolExecutors } from '@flowmate/activities';
 import type { AppConfig } from '@flowmate/config';
+import { createDataConverter } from '@flowmate/crypto';
 import { createDataSource, RunHistoryRepository } from '@flowmate/db';
 import { GuardedHttpClient } from '@flowmate/integrations';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -29,6 +30,7 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
+      dataConverter: createDataConverter(),
       activities: {
         ...createRunHistoryActivities({ history }),
         ...createToolActivities({ history, tools: createToolExecutors({ http }), failpoint }),

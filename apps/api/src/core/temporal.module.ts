@@ -1,4 +1,5 @@
 import type { AppConfig } from '@flowmate/config';
+import { createDataConverter } from '@flowmate/crypto';
 import { Global, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { APP_CONFIG } from './app-config.provider';
@@ -11,7 +12,11 @@ import { APP_CONFIG } from './app-config.provider';
       provide: Client,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
-        new Client({ connection: Connection.lazy({ address: config.temporal.address }), namespace: config.temporal.namespace }),
+        new Client({
+          connection: Connection.lazy({ address: config.temporal.address }),
+          namespace: config.temporal.namespace,
+          dataConverter: createDataConverter(),
+        }),
     },
   ],
   exports: [Client],

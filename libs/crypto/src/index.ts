@@ -1,0 +1,1 @@
+export { createDataConverter } from './data-converter';
