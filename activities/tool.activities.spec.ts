@@ -261,6 +261,19 @@ describe(createToolActivities.name, () => {
       expect(await stepRows(runId)).toEqual([expect.objectContaining({ step_key: 'order/once', status: 'succeeded', attempts: 1 })]);
     });
 
+    it('calls nothing in an attempt that a later attempt has superseded', async () => {
+      const runId = await newRun();
+      const request = stepRequest(runId, { microAgentKey: 'order', stepId: 'late', args: { method: 'POST', url: `${fixture.url}/orders`, body: { sku: 'c' } } });
+      const { args: _args, ...step } = request;
+      await history.startStepAttempt(step, 3);
+      const callsBefore = requestsTo('/orders').length;
+
+      await expect(runStep(request, 2)).rejects.toThrow(/attempt 2 of step order\/late was superseded/);
+
+      expect(requestsTo('/orders')).toHaveLength(callsBefore);
+      expect(await stepRows(runId)).toEqual([expect.objectContaining({ status: 'running', attempts: 3 })]);
+    });
+
     it('keeps an Idempotency-Key the user set, whatever its case', async () => {
       const runId = await newRun();
 

@@ -44,8 +44,12 @@ export const createToolActivities = ({ history, tools, failpoint = noFailpoints 
     const { info, cancellationSignal } = context;
     const { args: _writtenArgs, ...step } = request;
     const stepKey = toolStepKey(request.microAgentKey, request.stepId);
-    const stored = await history.startStepAttempt(step, info.attempt);
-    if (stored) return { stepKey, outputBytes: stored.outputBytes };
+    const attempt = await history.startStepAttempt(step, info.attempt);
+    if (!attempt.started) {
+      if (attempt.succeeded) return { stepKey, outputBytes: attempt.succeeded.outputBytes };
+      // A later attempt has started: Temporal has already given up on this one and ignores its outcome.
+      throw new Error(`attempt ${info.attempt} of step ${stepKey} was superseded by a later attempt`);
+    }
     let resolvedArgs: JsonObject | undefined;
     let output: JsonValue;
     try {

@@ -16,9 +16,8 @@ export interface PlannedStep {
   tool: ToolName;
 }
 
-export interface StoredStepResult {
-  outputBytes: number;
-}
+/** Whether this attempt may call the tool; when not, what an earlier attempt stored, if it succeeded. */
+export type StepAttemptStart = { started: true } | { started: false; succeeded?: { outputBytes: number } };
 
 export interface TemplateNeeds {
   agentKeys: string[];
@@ -113,17 +112,18 @@ export class RunHistoryRepository {
   }
 
   /**
-   * Marks the step running for this attempt, unless an earlier attempt already succeeded: then nothing
-   * changes and the stored result comes back, so the tool is not called again (that attempt's worker may
-   * have died between storing the result and reporting it to Temporal).
+   * Marks the step running for this attempt. An earlier attempt that already succeeded changes nothing and
+   * its result comes back, so the tool is not called again (that attempt's worker may have died between
+   * storing the result and reporting it to Temporal); so does a later attempt that already started, which
+   * makes this one a superseded attempt that must not call the tool either.
    */
-  async startStepAttempt(step: ToolStepRef, attempt: number): Promise<StoredStepResult | null> {
-    if (await this.upsertStep(step, { status: 'running', attempts: attempt, error: null, finished: false })) return null;
-    const [stored] = (await this.db.query(`SELECT output_bytes FROM run_steps WHERE run_id = $1 AND step_key = $2 AND status = 'succeeded'`, [
+  async startStepAttempt(step: ToolStepRef, attempt: number): Promise<StepAttemptStart> {
+    if (await this.upsertStep(step, { status: 'running', attempts: attempt, error: null, finished: false })) return { started: true };
+    const [stored] = (await this.db.query(`SELECT status, output_bytes FROM run_steps WHERE run_id = $1 AND step_key = $2`, [
       step.runId,
       toolStepKey(step.microAgentKey, step.stepId),
-    ])) as Array<{ output_bytes: number | null }>;
-    return stored ? { outputBytes: stored.output_bytes ?? 0 } : null;
+    ])) as Array<{ status: StepStatus; output_bytes: number | null }>;
+    return stored?.status === 'succeeded' ? { started: false, succeeded: { outputBytes: stored.output_bytes ?? 0 } } : { started: false };
   }
 
   async markStepSucceeded(step: ToolStepRef, attempt: number, input: JsonValue, output: JsonValue): Promise<void> {
