@@ -234,9 +234,9 @@ describe('runs (e2e): API + worker + Temporal + Postgres', () => {
     expect(response.body.output['big-0']).toBe(steps[9].output);
 
     const whole = await stack.http.get(`/api/v1/runs/${body.runId}/steps/${encodeURIComponent('big-0/get-3')}/output`).set('Authorization', ada.bearer).expect(200);
-    expect(whole.body).toMatchObject({ status: 200, body: BIG_BODY });
+    expect(whole.body).toEqual({ stepKey: 'big-0/get-3', output: expect.objectContaining({ status: 200, body: BIG_BODY }) });
     const ofMicroAgent = await stack.http.get(`/api/v1/runs/${body.runId}/steps/big-4/output`).set('Authorization', ada.bearer).expect(200);
-    expect(ofMicroAgent.body.body).toBe(BIG_BODY);
+    expect(ofMicroAgent.body.output.body).toBe(BIG_BODY);
     const stored = await stack.db.query(`SELECT count(*)::int AS outputs FROM run_steps WHERE run_id = $1 AND output IS NOT NULL`, [body.runId]);
     expect(stored).toEqual([{ outputs: 50 }]);
   }, 180_000);
@@ -247,7 +247,7 @@ describe('runs (e2e): API + worker + Temporal + Postgres', () => {
     await finishedRun(ada, body.runId);
 
     const digest = await stack.http.get(`/api/v1/runs/${body.runId}/steps/digest/output`).set('Authorization', ada.bearer).expect(200);
-    expect(digest.body).toEqual({ text: 'Users: ada grace | Repos: engine web ' });
+    expect(digest.body).toEqual({ stepKey: 'digest', output: { text: 'Users: ada grace | Repos: engine web ' } });
     await stack.http.get(`/api/v1/runs/${body.runId}/steps/digest/output`).set('Authorization', bob.bearer).expect(404);
     await stack.http.get(`/api/v1/runs/${body.runId}/steps/${encodeURIComponent('digest/nope')}/output`).set('Authorization', ada.bearer).expect(404);
   });

@@ -1,9 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import type { JsonValue } from '@flowmate/contracts';
 import { ApiBearerAuth, ApiHeader, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../auth/auth-user';
 import type { PageDto } from '../common/page-query.dto';
-import { ListRunsQueryDto, StartRunDto, type RunDto, type RunStartedDto, type RunSummaryDto } from './dto/run.dto';
+import { ListRunsQueryDto, StartRunDto, type RunDto, type RunStartedDto, type RunSummaryDto, type StepOutputDto } from './dto/run.dto';
 import { RunsService } from './runs.service';
 
 @ApiTags('runs')
@@ -36,7 +35,7 @@ export class RunsController {
 
   @Get('runs/:id/steps/:stepKey/output')
   @ApiParam({ name: 'stepKey', description: 'A micro agent key, or `<microAgentKey>/<stepId>` URL-encoded (`collect%2Fprs`)' })
-  stepOutput(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Param('stepKey') stepKey: string): Promise<JsonValue> {
+  stepOutput(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Param('stepKey') stepKey: string): Promise<StepOutputDto> {
     return this.runs.stepOutput(user, id, stepKey);
   }
 }

@@ -10,7 +10,7 @@ import { InjectConfig } from '../core/app-config.provider';
 import type { AuthUser } from '../auth/auth-user';
 import { withCursorCheck } from '../common/invalid-cursor';
 import type { PageDto } from '../common/page-query.dto';
-import { toRunResponse, toRunStarted, toRunSummary, type ListRunsQueryDto, type RunDto, type RunStartedDto, type RunSummaryDto, type StartRunDto } from './dto/run.dto';
+import { toRunResponse, toRunStarted, toRunSummary, type ListRunsQueryDto, type RunDto, type RunStartedDto, type RunSummaryDto, type StartRunDto, type StepOutputDto } from './dto/run.dto';
 import { RunLauncher } from './run-launcher';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -84,12 +84,12 @@ export class RunsService {
     return toRunResponse(run, steps, this.launcher.uiLink);
   }
 
-  /** One whole output, which `get` may have shown only the head of. */
-  async stepOutput(user: AuthUser, id: string, stepKey: string): Promise<JsonValue> {
+  /** One whole output, which `get` may have shown only the head of; wrapped, so a string output is JSON too. */
+  async stepOutput(user: AuthUser, id: string, stepKey: string): Promise<StepOutputDto> {
     const run = await this.ownedRun(user, id);
     const output = await this.runs.findStepOutput(run.id, stepKey);
     if (output === undefined) throw new NotFoundException(`Step "${stepKey}" of this run has no output`);
-    return output;
+    return { stepKey, output };
   }
 
   private async ownedRun(user: AuthUser, id: string): Promise<AgentRunEntity> {

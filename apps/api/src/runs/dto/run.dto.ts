@@ -81,6 +81,11 @@ export interface RunDto extends RunSummaryDto {
   microAgents: MicroAgentRunDto[];
 }
 
+export interface StepOutputDto {
+  stepKey: string;
+  output: JsonValue;
+}
+
 /** Builds the Web UI address of a workflow. */
 export type TemporalUiLink = (workflowId: string) => string;
 
