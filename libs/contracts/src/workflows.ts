@@ -67,6 +67,11 @@ export const FAILURE_TYPES = {
   timeout: 'Timeout',
   cancelled: 'Cancelled',
   resultNotStored: 'ResultNotStored',
+  llmServerError: 'LlmServerError',
+  llmBadRequest: 'LlmBadRequest',
+  llmUnauthorized: 'LlmUnauthorized',
+  llmForbidden: 'LlmForbidden',
+  llmNotFound: 'LlmNotFound',
   /** The API accepted a run but could not hand it to Temporal. */
   startFailed: 'StartFailed',
 } as const;

@@ -13,3 +13,4 @@ export {
   type HttpBinaryBody,
 } from './http/guarded-http-client';
 export { classifyError } from './errors/classify-error';
+export { createOpenAiClient, type OpenAiClientOptions } from './openai/openai.client';

@@ -1,5 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { FAILURE_TYPES } from '@flowmate/contracts';
+import { STATUS_CODES } from 'node:http';
+import OpenAI from 'openai';
 import { AddressNotAllowedError } from '../http/address-policy';
 import {
   HttpNetworkError,
@@ -9,6 +11,16 @@ import {
   ResponseTooLargeError,
   TooManyRedirectsError,
 } from '../http/guarded-http-client';
+import { parseRetryAfter } from '../http/retry-after';
+
+/** A model server's refusals that the same request would meet again. */
+const MODEL_CLIENT_ERRORS: Record<number, string> = {
+  400: FAILURE_TYPES.llmBadRequest,
+  401: FAILURE_TYPES.llmUnauthorized,
+  403: FAILURE_TYPES.llmForbidden,
+  404: FAILURE_TYPES.llmNotFound,
+  422: FAILURE_TYPES.llmBadRequest,
+};
 
 /**
  * Turns whatever an activity caught into the failure Temporal retries (or not). Messages come from our
@@ -32,6 +44,9 @@ export function classifyError(error: unknown): ApplicationFailure {
     const type = serverSide ? FAILURE_TYPES.httpServerError : FAILURE_TYPES.httpClientError;
     return fail(error, type, !serverSide, details);
   }
+  if (error instanceof OpenAI.APIConnectionTimeoutError) return fail(error, FAILURE_TYPES.timeout, false);
+  if (error instanceof OpenAI.APIConnectionError) return fail(error, FAILURE_TYPES.network, false);
+  if (error instanceof OpenAI.APIError && error.status !== undefined) return classifyModelError(error, error.status);
   if (error instanceof HttpTimeoutError) return fail(error, FAILURE_TYPES.timeout, false);
   if (error instanceof HttpNetworkError) return fail(error, FAILURE_TYPES.network, false);
   // The same request would fail the same way again.
@@ -46,6 +61,23 @@ export function classifyError(error: unknown): ApplicationFailure {
     return ApplicationFailure.create({ type: error.name, message: error.message, cause: error });
   }
   return ApplicationFailure.create({ type: 'Error', message: String(error) });
+}
+
+/**
+ * The provider's own message may echo what it was sent (a prompt, part of a key), so the message says only
+ * the status and the provider's error code, which are fixed words.
+ */
+function classifyModelError(error: InstanceType<typeof OpenAI.APIError>, status: number): ApplicationFailure {
+  const code = typeof error.code === 'string' ? ` (${error.code})` : '';
+  const message = `the model server answered ${status} ${STATUS_CODES[status] ?? ''}${code}`.trim();
+  const details = [{ status }];
+  if (status === 429) {
+    const headers = error.headers;
+    const waitMs = Number(headers?.get('retry-after-ms')) || parseRetryAfter(headers?.get('retry-after'));
+    return ApplicationFailure.create({ type: FAILURE_TYPES.rateLimited, message, details, nextRetryDelay: waitMs });
+  }
+  const clientError = MODEL_CLIENT_ERRORS[status] ?? (status < 500 && status !== 408 && status !== 409 ? FAILURE_TYPES.llmBadRequest : undefined);
+  return ApplicationFailure.create({ type: clientError ?? FAILURE_TYPES.llmServerError, message, details, nonRetryable: clientError !== undefined });
 }
 
 function fail(error: Error, type: string, nonRetryable: boolean, details?: unknown[]): ApplicationFailure {

@@ -4,6 +4,7 @@ import { isIP, type LookupFunction } from 'node:net';
 import { Agent, fetch, Headers, type Dispatcher, type Response } from 'undici';
 import type { HttpMethod, HttpRequestArgs, HttpRequestResult } from '@flowmate/contracts';
 import { AddressNotAllowedError, hostPortOf, isAllowedHost, isPublicAddress } from './address-policy';
+import { parseRetryAfter } from './retry-after';
 
 export interface GuardedHttpClientOptions {
   /** Normalised `host:port` entries, see `parseAllowedHosts` in @flowmate/config. */
@@ -279,13 +280,6 @@ function headersToObject(headers: Headers): Record<string, string> {
     result[name] = name in result ? `${result[name]}, ${value}` : value;
   });
   return result;
-}
-
-function parseRetryAfter(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 /** A body that is not text, as base64: raw bytes have no faithful JSON form. */
