@@ -1,4 +1,5 @@
 export * from './failpoints';
+export * from './llm.activities';
 export * from './run-history.activities';
 export * from './tool.activities';
 export * from './tools';

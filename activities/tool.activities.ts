@@ -25,8 +25,12 @@ export interface ToolDependencies {
 }
 
 export interface ToolStepRequest extends ToolStepRef {
-  /** As written in the definition; templates are resolved here, from Postgres, so outputs stay out of history. */
-  args: JsonObject;
+  /**
+   * As written in the definition; templates are resolved here, from Postgres, so outputs stay out of
+   * history. Absent for a call a model asked for: its arguments were stored with the step, and are taken
+   * literally.
+   */
+  args?: JsonObject;
 }
 
 export interface ToolStepOutcome {
@@ -53,7 +57,7 @@ export const createToolActivities = ({ history, tools, failpoint = noFailpoints 
     let resolvedArgs: JsonObject | undefined;
     let output: JsonValue;
     try {
-      resolvedArgs = await resolveArgs(history, request);
+      resolvedArgs = request.args ? await resolveArgs(history, request, request.args) : ((await history.loadPlannedArgs(step)) as JsonObject);
       const args = resolvedArgs;
       output = await withHeartbeats(context, () => tools[request.tool](args, { signal: cancellationSignal, idempotencyKey: `${request.runId}:${stepKey}` }));
     } catch (error) {
@@ -90,11 +94,11 @@ async function storeResult(save: () => Promise<void>): Promise<void> {
 
 export type ToolActivities = ReturnType<typeof createToolActivities>;
 
-async function resolveArgs(history: RunHistoryRepository, request: ToolStepRequest): Promise<JsonObject> {
+async function resolveArgs(history: RunHistoryRepository, request: ToolStepRef, args: JsonObject): Promise<JsonObject> {
   let resolved: JsonValue;
   try {
-    const context = await history.loadTemplateContext(request.runId, request.microAgentKey, templateNeeds(request.args));
-    resolved = resolveTemplates(request.args, context);
+    const context = await history.loadTemplateContext(request.runId, request.microAgentKey, templateNeeds(args));
+    resolved = resolveTemplates(args, context);
   } catch (error) {
     if (error instanceof TemplateError) {
       throw ApplicationFailure.create({ type: FAILURE_TYPES.template, message: error.message, nonRetryable: true });

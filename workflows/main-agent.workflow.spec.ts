@@ -11,15 +11,13 @@ import {
 import { createDataConverter } from '@flowmate/crypto';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Runtime, Worker, DefaultLogger } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunHistoryActivities } from '../activities/run-history.activities';
 import type { ToolActivities, ToolStepRequest } from '../activities/tool.activities';
 import { pollUntil } from '../test/support/poll';
+import { recordHistory } from '../test/support/recorded-histories';
 import { connectTemporal, workflowBundle } from '../test/support/temporal';
 import { mainAgentWorkflow } from './main-agent.workflow';
 
@@ -104,9 +102,7 @@ describe(mainAgentWorkflow.name, () => {
       try {
         return await handle.result();
       } finally {
-        if (recordAs && process.env.RECORD_HISTORIES) {
-          writeFileSync(join(__dirname, '..', 'test', 'histories', `${recordAs}.json`), historyToJSON(await handle.fetchHistory()));
-        }
+        if (recordAs) recordHistory(recordAs, await handle.fetchHistory());
       }
     });
   }

@@ -1,6 +1,7 @@
 import {
   DEFAULT_RUN_TIMEOUT_SECONDS,
   FAILURE_TYPES,
+  isLlmMicroAgent,
   microAgentWorkflowId,
   planWaves,
   progressQuery,
@@ -31,9 +32,9 @@ export const mainAgentWorkflow: MainAgentWorkflow = async (input: MainAgentInput
     try {
       await executeChild(microAgentWorkflow, {
         workflowId: microAgentWorkflowId(runId, microAgent.key),
-        args: [{ runId, microAgent }],
-        // The Web UI's timeline names the micro agent instead of repeating "microAgentWorkflow".
-        staticSummary: `${microAgent.key} · steps`,
+        args: [{ runId, microAgent, agent: { instructions: definition.instructions, model: definition.model, limits: definition.limits } }],
+        // The Web UI's timeline names the micro agent and its mode instead of repeating "microAgentWorkflow".
+        staticSummary: `${microAgent.key} · ${isLlmMicroAgent(microAgent) ? 'llm' : 'steps'}`,
       });
       statuses[microAgent.key] = 'succeeded';
     } catch (error) {

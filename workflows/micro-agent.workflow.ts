@@ -1,11 +1,14 @@
-import type { MicroAgentInput, MicroAgentResult, MicroAgentWorkflow } from '@flowmate/contracts';
-import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { isLlmMicroAgent, type MicroAgentInput, type MicroAgentResult, type MicroAgentWorkflow } from '@flowmate/contracts';
+import { ApplicationFailure, CancellationScope, ContinueAsNew, isCancellation, workflowInfo } from '@temporalio/workflow';
 import { history, tools } from './activity-stubs';
 import { toRunError } from './failures';
+import { runLlmLoop } from './llm-loop';
 
-/** One child per micro agent: its steps in order, each a retryable tool activity. */
-export const microAgentWorkflow: MicroAgentWorkflow = async ({ runId, microAgent }: MicroAgentInput): Promise<MicroAgentResult> => {
-  const { key, steps } = microAgent;
+/** One child per micro agent: its steps in order, each a retryable tool activity, or an LLM loop over its tools. */
+export const microAgentWorkflow: MicroAgentWorkflow = async (input: MicroAgentInput): Promise<MicroAgentResult> => {
+  const { runId, microAgent } = input;
+  const { key } = microAgent;
+  const steps = microAgent.steps ?? [];
   await history.markMicroAgentStarted({
     runId,
     key,
@@ -13,19 +16,26 @@ export const microAgentWorkflow: MicroAgentWorkflow = async ({ runId, microAgent
     steps: steps.map((step, position) => ({ id: step.id, position, tool: step.tool })),
   });
 
-  let current = steps[0];
+  let current = '';
+  let outputStepId: string;
   try {
-    for (const [position, step] of steps.entries()) {
-      current = step;
-      // The timeline shows which step and tool each activity is; never its arguments, which may hold secrets.
-      await tools.runToolStep.executeWithOptions({ summary: `${step.id} · ${step.tool}` }, [
-        { runId, microAgentKey: key, stepId: step.id, position, tool: step.tool, args: step.args },
-      ]);
+    if (isLlmMicroAgent(microAgent)) {
+      outputStepId = await runLlmLoop(input, (description) => (current = description));
+    } else {
+      for (const [position, step] of steps.entries()) {
+        current = `step "${step.id}" (${step.tool})`;
+        // The timeline shows which step and tool each activity is; never its arguments, which may hold secrets.
+        await tools.runToolStep.executeWithOptions({ summary: `${step.id} · ${step.tool}` }, [
+          { runId, microAgentKey: key, stepId: step.id, position, tool: step.tool, args: step.args },
+        ]);
+      }
+      outputStepId = steps[steps.length - 1].id;
     }
   } catch (error) {
+    if (error instanceof ContinueAsNew) throw error;
     const cancelled = isCancellation(error);
     const cause = toRunError(error);
-    const runError = cancelled ? cause : { type: cause.type, message: `step "${current.id}" (${current.tool}) failed: ${cause.message}` };
+    const runError = cancelled ? cause : { type: cause.type, message: `${current} failed: ${cause.message}` };
     await CancellationScope.nonCancellable(() =>
       history.markMicroAgentFinished({ runId, key, status: cancelled ? 'cancelled' : 'failed', error: runError }),
     );
@@ -34,12 +44,12 @@ export const microAgentWorkflow: MicroAgentWorkflow = async ({ runId, microAgent
       type: runError.type,
       message: `micro agent "${key}": ${runError.message}`,
       nonRetryable: true,
-      details: [{ microAgentKey: key, stepId: current.id, cause: runError }],
+      details: [{ microAgentKey: key, cause: runError }],
     });
   }
 
   await CancellationScope.nonCancellable(() =>
-    history.markMicroAgentFinished({ runId, key, status: 'succeeded', error: null, lastStepId: steps[steps.length - 1].id }),
+    history.markMicroAgentFinished({ runId, key, status: 'succeeded', error: null, lastStepId: outputStepId }),
   );
   return { key, stepsRun: steps.length };
 };

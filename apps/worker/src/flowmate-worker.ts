@@ -1,8 +1,8 @@
-import { armFailpoints, createRunHistoryActivities, createToolActivities, createToolExecutors } from '@flowmate/activities';
+import { armFailpoints, createLlmActivities, createRunHistoryActivities, createToolActivities, createToolExecutors } from '@flowmate/activities';
 import type { AppConfig } from '@flowmate/config';
 import { createDataConverter } from '@flowmate/crypto';
 import { createDataSource, RunHistoryRepository } from '@flowmate/db';
-import { GuardedHttpClient } from '@flowmate/integrations';
+import { createOpenAiClient, GuardedHttpClient } from '@flowmate/integrations';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { workflowSource } from './workflow-bundle';
 
@@ -34,6 +34,12 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
       activities: {
         ...createRunHistoryActivities({ history }),
         ...createToolActivities({ history, tools: createToolExecutors({ http }), failpoint }),
+        ...createLlmActivities({
+          history,
+          openai: config.llm.apiKey || config.llm.baseUrl ? createOpenAiClient(config.llm) : undefined,
+          defaultModel: config.llm.defaultModel,
+          previewBytes: config.api.outputPreviewBytes,
+        }),
       },
       ...workflows,
       shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,

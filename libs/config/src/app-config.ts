@@ -10,6 +10,8 @@ export interface AppConfig {
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
   /** Normalised `host:port` entries the http.request tool may reach although private. */
   tools: { httpAllowedHosts: string[] };
+  /** A model server is configured when it has a key or a base URL (local servers may need no key). */
+  llm: { apiKey?: string; baseUrl?: string; defaultModel?: string };
   worker: {
     workflowBundlePath?: string;
     shutdownGraceSeconds: number;
@@ -57,6 +59,7 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
       uiUrl: env.TEMPORAL_UI_URL.replace(/\/$/, ''),
     },
     tools: { httpAllowedHosts },
+    llm: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, defaultModel: env.OPENAI_MODEL },
     worker: {
       workflowBundlePath: env.WORKFLOW_BUNDLE_PATH,
       shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,

@@ -100,6 +100,20 @@ export class Environment {
   @Min(100)
   DATABASE_STATEMENT_TIMEOUT_MS = 10_000;
 
+  @IsOptional()
+  @IsString()
+  OPENAI_API_KEY?: string;
+
+  /** Any OpenAI-compatible server (OpenAI, Azure, Ollama, vLLM, LM Studio); OpenAI's own when unset. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true })
+  OPENAI_BASE_URL?: string;
+
+  /** The model of an LLM micro agent whose definition names none. */
+  @IsOptional()
+  @IsString()
+  OPENAI_MODEL?: string;
+
   /** Comma-separated failpoints that freeze the worker where a test kills it; NODE_ENV=test only. */
   @IsOptional()
   @IsString()

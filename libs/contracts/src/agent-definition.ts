@@ -7,16 +7,31 @@ export interface ToolStep {
   args: JsonObject;
 }
 
+/** How an LLM micro agent answers: plain text (`{text}`) or a JSON value it was asked for. */
+export type ResponseFormat = 'text' | 'json';
+
 export interface MicroAgentDefinition {
   key: string;
   description?: string;
   dependsOn?: string[];
   tools: ToolName[];
-  steps: ToolStep[];
+  /** Deterministic mode: these tool calls, in order, no model. */
+  steps?: ToolStep[];
+  /** LLM mode (no `steps`): what the model works towards, calling `tools` as it sees fit. */
+  instructions?: string;
+  /** Overrides the agent's `model`, which overrides OPENAI_MODEL. */
+  model?: string;
+  responseFormat?: ResponseFormat;
 }
 
+/** An LLM micro agent runs a model loop; one with steps runs them. */
+export const isLlmMicroAgent = (agent: MicroAgentDefinition): boolean => !agent.steps?.length;
+
 export interface AgentLimits {
+  /** Tool calls one LLM micro agent may make; a definition's steps may not exceed it either. */
   maxToolCalls?: number;
+  /** Model tokens the whole run may use, prompts and answers alike. */
+  maxTokens?: number;
   timeoutSeconds?: number;
 }
 
@@ -36,6 +51,8 @@ export const DEFINITION_LIMITS = {
   microAgents: 20,
   stepsPerMicroAgent: 50,
   maxToolCalls: 1000,
+  maxTokens: 10_000_000,
+  modelLength: 100,
   timeoutSeconds: 86_400,
   keyPattern: /^[a-z][a-z0-9-]{0,39}$/,
   stepIdPattern: /^[a-z][a-zA-Z0-9_-]{0,39}$/,

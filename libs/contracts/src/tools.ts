@@ -5,6 +5,10 @@ export function isToolName(name: string): name is ToolName {
   return (TOOL_NAMES as readonly string[]).includes(name);
 }
 
+/** Model function names allow no dots: `http.request` is offered to a model as `http__request`. */
+export const toolFunctionName = (tool: ToolName): string => tool.replace('.', '__');
+export const toolOfFunctionName = (name: string): ToolName | undefined => TOOL_NAMES.find((tool) => toolFunctionName(tool) === name);
+
 /** A JSON Schema (draft 2020-12 subset) describing a tool's arguments. */
 export type JsonSchema = { [keyword: string]: unknown };
 

@@ -1,6 +1,6 @@
 import { defineSearchAttributeKey, SearchAttributeType, type ActivityOptions } from '@temporalio/common';
 import { defineQuery } from '@temporalio/workflow';
-import type { AgentDefinition, MicroAgentDefinition } from './agent-definition';
+import type { AgentDefinition, AgentLimits, MicroAgentDefinition } from './agent-definition';
 import type { RunTrigger, StepStatus } from './run-status';
 
 export const DEFAULT_TASK_QUEUE = 'flowmate';
@@ -37,6 +37,18 @@ export interface MainAgentResult {
 export interface MicroAgentInput {
   runId: string;
   microAgent: MicroAgentDefinition;
+  /** What an LLM micro agent takes from its main agent. */
+  agent: Pick<AgentDefinition, 'instructions' | 'model'> & { limits?: Pick<AgentLimits, 'maxToolCalls' | 'maxTokens'> };
+  /** Where an LLM loop that continued as new goes on from. */
+  resume?: LlmLoopState;
+}
+
+/** An LLM loop's counters, all it carries across continue-as-new: the transcript is in Postgres. */
+export interface LlmLoopState {
+  turn: number;
+  position: number;
+  toolCalls: number;
+  refusedInRow: number;
 }
 
 /** Small on purpose: outputs live in Postgres, never in workflow history. */
@@ -67,6 +79,10 @@ export const FAILURE_TYPES = {
   timeout: 'Timeout',
   cancelled: 'Cancelled',
   resultNotStored: 'ResultNotStored',
+  maxToolCallsExceeded: 'MaxToolCallsExceeded',
+  budgetExceeded: 'BudgetExceeded',
+  modelNotConfigured: 'ModelNotConfigured',
+  invalidModelAnswer: 'InvalidModelAnswer',
   llmServerError: 'LlmServerError',
   llmBadRequest: 'LlmBadRequest',
   llmUnauthorized: 'LlmUnauthorized',
@@ -87,6 +103,20 @@ export const TOOL_ACTIVITY_OPTIONS = {
     maximumAttempts: 5,
   },
 } satisfies ActivityOptions;
+
+/** One model call: not side-effecting, so retried like a read; 429 waits come from `nextRetryDelay`. */
+export const LLM_ACTIVITY_OPTIONS = {
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 8,
+  },
+} satisfies ActivityOptions;
+
+/** Tool calls an LLM micro agent may make when the definition sets no `limits.maxToolCalls`. */
+export const DEFAULT_MAX_TOOL_CALLS = 50;
 
 /**
  * History writes are idempotent upserts: they retry with no attempt cap until Postgres is back, so an

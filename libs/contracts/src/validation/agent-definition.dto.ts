@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsIn,
   IsInt,
   IsNotEmpty,
   IsObject,
@@ -15,7 +16,9 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { DEFINITION_LIMITS as L, type AgentDefinition, type AgentLimits, type MicroAgentDefinition, type ToolStep } from '../agent-definition';
+import { DEFINITION_LIMITS as L, type AgentDefinition, type AgentLimits, type MicroAgentDefinition, type ResponseFormat, type ToolStep } from '../agent-definition';
+
+const RESPONSE_FORMATS: ResponseFormat[] = ['text', 'json'];
 import type { JsonObject } from '../json';
 import type { ToolName } from '../tools';
 
@@ -50,12 +53,29 @@ export class MicroAgentDto implements MicroAgentDefinition {
   @IsString({ each: true })
   tools!: ToolName[];
 
-  @IsArray({ message: 'must be a list of tool calls (the LLM mode without steps is not available yet)' })
+  @IsOptional()
+  @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(L.stepsPerMicroAgent)
   @ValidateNested({ each: true })
   @Type(() => ToolStepDto)
-  steps!: ToolStepDto[];
+  steps?: ToolStepDto[];
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(L.instructionsLength)
+  instructions?: string;
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(L.modelLength)
+  model?: string;
+
+  @IsOptional()
+  @IsIn(RESPONSE_FORMATS)
+  responseFormat?: ResponseFormat;
 }
 
 export class AgentLimitsDto implements AgentLimits {
@@ -64,6 +84,12 @@ export class AgentLimitsDto implements AgentLimits {
   @Min(1)
   @Max(L.maxToolCalls)
   maxToolCalls?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(L.maxTokens)
+  maxTokens?: number;
 
   @IsOptional()
   @IsInt()
@@ -90,7 +116,8 @@ export class AgentDefinitionDto implements AgentDefinition {
 
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @IsNotEmpty()
+  @MaxLength(L.modelLength)
   model?: string;
 
   @IsArray()

@@ -79,7 +79,7 @@ describe(validateAgentDefinition.name, () => {
       const { definition } = result;
       expect(Object.getPrototypeOf(definition)).toBe(Object.prototype);
       expect(Object.getPrototypeOf(definition.microAgents[0])).toBe(Object.prototype);
-      expect(Object.getPrototypeOf(definition.microAgents[0].steps[0])).toBe(Object.prototype);
+      expect(Object.getPrototypeOf(definition.microAgents[0].steps?.[0])).toBe(Object.prototype);
       expect(Object.getPrototypeOf(definition.limits)).toBe(Object.prototype);
     });
 
@@ -91,8 +91,8 @@ describe(validateAgentDefinition.name, () => {
 
       if (!result.ok) throw new Error(JSON.stringify(result.problems));
       expect(result.definition).not.toBe(body);
-      expect(result.definition.microAgents[0].steps[0].args).not.toBe(args);
-      expect(result.definition.microAgents[0].steps[0].args).toEqual(args);
+      expect(result.definition.microAgents[0].steps?.[0].args).not.toBe(args);
+      expect(result.definition.microAgents[0].steps?.[0].args).toEqual(args);
     });
 
     it('keeps every field of a complete definition', () => {
@@ -248,12 +248,11 @@ describe(validateAgentDefinition.name, () => {
       ['missing tools', factory.definition({ microAgents: [omit(factory.microAgent(), 'tools')] }), 'microAgents[0].tools', 'must be an array'],
       ['no tools', withAgent({ tools: [] }), 'microAgents[0].tools', 'must contain at least 1 elements'],
       ['a tool that is not a string', withAgent({ tools: [{ name: 'http.request' }] }), 'microAgents[0].tools', 'must be a string'],
-      [
-        'missing steps (the LLM mode is not available yet)',
-        factory.definition({ microAgents: [omit(factory.microAgent(), 'steps')] }),
-        'microAgents[0].steps',
-        'must be a list of tool calls (the LLM mode without steps is not available yet)',
-      ],
+      ['a response format other than text or json', withAgent({ responseFormat: 'yaml' }), 'microAgents[0].responseFormat', 'must be one of the following values: text, json'],
+      ['empty instructions', withAgent({ instructions: '' }), 'microAgents[0].instructions', 'should not be empty'],
+      ['instructions over 5000 characters', withAgent({ instructions: 'i'.repeat(5001) }), 'microAgents[0].instructions', 'must be shorter than or equal to 5000'],
+      ['a model name over 100 characters', withAgent({ model: 'm'.repeat(101) }), 'microAgents[0].model', 'must be shorter than or equal to 100'],
+      ['maxTokens of 0', factory.definition({ limits: { maxTokens: 0 } }), 'limits.maxTokens', 'must not be less than 1'],
       ['no steps', withAgent({ steps: [] }), 'microAgents[0].steps', 'must contain at least 1 elements'],
       ['more than 50 steps', withAgent({ steps: manySteps(51) }), 'microAgents[0].steps', 'must contain no more than 50 elements'],
       ['a step that is not an object', withAgent({ steps: ['fetch'] }), 'microAgents[0].steps[0]', 'must be either object or array'],
@@ -303,7 +302,7 @@ describe(validateAgentDefinition.name, () => {
       ],
       ['a micro agent, for a misspelt field', withAgent({ depends_on: ['a'] }), 'microAgents[0].depends_on'],
       ['a step', withAgent({ steps: [factory.step(), factory.step({ id: 'again', retries: 3 })] }), 'microAgents[0].steps[1].retries'],
-      ['the limits', factory.definition({ limits: { maxToolCalls: 5, maxTokens: 100 } }), 'limits.maxTokens'],
+      ['the limits', factory.definition({ limits: { maxToolCalls: 5, maxCost: 100 } }), 'limits.maxCost'],
     ])('refuses an unknown field at %s', (_case, body, path) => {
       const field = path.split('.').pop() as string;
 
@@ -312,7 +311,23 @@ describe(validateAgentDefinition.name, () => {
   });
 
   describe('checks the rules that need the whole definition', () => {
+    it('accepts an LLM micro agent: instructions and tools, no steps', () => {
+      const body = factory.definition({
+        model: 'gpt-4o-mini',
+        limits: { maxTokens: 20_000 },
+        microAgents: [{ ...omit(factory.microAgent(), 'steps'), instructions: 'List the open pull requests', model: 'local/llama3', responseFormat: 'json' }],
+      });
+
+      expect(sut(body)).toMatchObject({ ok: true, definition: { microAgents: [{ instructions: 'List the open pull requests', responseFormat: 'json' }] } });
+    });
+
     it.each<[string, Body, string, string]>([
+      [
+        'neither steps nor instructions',
+        factory.definition({ microAgents: [omit(factory.microAgent(), 'steps')] }),
+        'microAgents[0]',
+        'needs steps (tool calls run in order) or instructions (a model calls its tools)',
+      ],
       [
         'a duplicate key',
         factory.definition({ microAgents: [factory.microAgent(), factory.microAgent({ key: 'other' }), factory.microAgent()] }),
@@ -530,7 +545,7 @@ describe(validateAgentDefinition.name, () => {
         microAgents: [
           factory.microAgent({ key: 'Bad', extra: true }),
           factory.microAgent({ key: 'ok', steps: [factory.step({ id: '1st', retries: 2 })] }),
-          omit(factory.microAgent({ key: 'llm' }), 'steps'),
+          { ...omit(factory.microAgent({ key: 'llm' }), 'steps'), instructions: 'summarise', responseFormat: 'yaml' },
         ],
         limits: { maxToolCalls: 0, foo: 1 },
         owner: 'ada',
@@ -546,7 +561,7 @@ describe(validateAgentDefinition.name, () => {
           'microAgents[0].extra',
           'microAgents[1].steps[0].id',
           'microAgents[1].steps[0].retries',
-          'microAgents[2].steps',
+          'microAgents[2].responseFormat',
           'limits.maxToolCalls',
           'limits.foo',
           'owner',

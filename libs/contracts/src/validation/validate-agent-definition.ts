@@ -78,10 +78,15 @@ function microAgentProblems(
   );
   const dependencies = transitiveDependencies(microAgents, agent.key);
   const knownKeys = new Set(microAgents.map((other) => other.key));
-  const stepProblems = agent.steps.flatMap((step, index) => {
+  const steps = agent.steps ?? [];
+  const modeProblems =
+    steps.length === 0 && !agent.instructions
+      ? [{ path, message: 'needs steps (tool calls run in order) or instructions (a model calls its tools)' }]
+      : [];
+  const stepProblems = steps.flatMap((step, index) => {
     const stepPath = `${path}.steps[${index}]`;
-    const firstWithId = agent.steps.findIndex((other) => other.id === step.id);
-    const earlierIds = new Set(agent.steps.slice(0, index).map((earlier) => earlier.id));
+    const firstWithId = steps.findIndex((other) => other.id === step.id);
+    const earlierIds = new Set(steps.slice(0, index).map((earlier) => earlier.id));
     const problems: ValidationProblem[] = [];
     if (firstWithId !== index) problems.push({ path: `${stepPath}.id`, message: `duplicates ${path}.steps[${firstWithId}].id "${step.id}"` });
     if (!isToolName(step.tool)) {
@@ -97,7 +102,7 @@ function microAgentProblems(
     }
     return problems;
   });
-  return [...toolProblems, ...stepProblems];
+  return [...modeProblems, ...toolProblems, ...stepProblems];
 }
 
 interface TemplateScope {
@@ -137,7 +142,7 @@ function mustacheProblems(template: unknown, path: string): ValidationProblem[] 
 
 function toolCallBudgetProblems(definition: AgentDefinition): ValidationProblem[] {
   const budget = definition.limits?.maxToolCalls;
-  const calls = definition.microAgents.reduce((sum, agent) => sum + agent.steps.length, 0);
+  const calls = definition.microAgents.reduce((sum, agent) => sum + (agent.steps?.length ?? 0), 0);
   return budget !== undefined && calls > budget
     ? [{ path: 'limits.maxToolCalls', message: `the steps make ${calls} tool calls, more than maxToolCalls (${budget})` }]
     : [];

@@ -2,8 +2,8 @@ import type { JsonValue, RunError, StepStatus, ToolName } from '@flowmate/contra
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { AgentRunEntity } from './agent-run.entity';
 
-/** `micro_agent` rows track a child workflow; `tool` rows one tool call inside it. */
-export type RunStepKind = 'micro_agent' | 'tool';
+/** `micro_agent` rows track a child workflow; `tool` rows one tool call inside it; `llm` rows one model call. */
+export type RunStepKind = 'micro_agent' | 'tool' | 'llm';
 
 @Entity('run_steps')
 export class RunStepEntity {
@@ -53,6 +53,18 @@ export class RunStepEntity {
 
   @Column('jsonb', { nullable: true })
   error!: RunError | null;
+
+  /** Tool steps an LLM asked for: the id the model gave the call. */
+  @Column('text', { name: 'tool_call_id', nullable: true })
+  toolCallId!: string | null;
+
+  /** Model steps: tokens the call used, prompt and answer. */
+  @Column('int', { nullable: true })
+  tokens!: number | null;
+
+  /** Model steps: `tool_calls` when the model asked for tools, `stop` when it answered. */
+  @Column('text', { name: 'finish_reason', nullable: true })
+  finishReason!: string | null;
 
   @Column('text', { name: 'workflow_id', nullable: true })
   workflowId!: string | null;

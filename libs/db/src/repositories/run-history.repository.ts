@@ -9,11 +9,53 @@ export interface ToolStepRef {
   tool: ToolName;
 }
 
+/** A model call of an LLM micro agent: recorded like a tool call, with no tool. */
+export interface ModelStepRef {
+  runId: string;
+  microAgentKey: string;
+  stepId: string;
+  position: number;
+  kind: 'llm';
+}
+
+export type StepRef = ToolStepRef | ModelStepRef;
+
+/** A tool call a model asked for, planned as a step: accepted with its arguments, or refused with why. */
+export interface PlannedToolCall {
+  stepId: string;
+  position: number;
+  toolCallId: string;
+  /** Null when the model named no tool this micro agent has. */
+  tool: ToolName | null;
+  args?: JsonValue;
+  refused?: RunError;
+}
+
+/** A step of an LLM micro agent's transcript, outputs cut to the preview size. */
+export interface TranscriptRow {
+  stepKey: string;
+  kind: 'llm' | 'tool';
+  status: StepStatus;
+  input: JsonValue | null;
+  output: JsonValue | null;
+  error: RunError | null;
+  toolCallId: string | null;
+  tool: ToolName | null;
+  tokens: number | null;
+  finishReason: string | null;
+}
+
 /** A step of a micro agent as the definition lists it, before it runs. */
 export interface PlannedStep {
   id: string;
   position: number;
   tool: ToolName;
+}
+
+/** What a model call adds to its step's row. */
+export interface ModelCallFacts {
+  tokens?: number;
+  finishReason?: string;
 }
 
 /** Whether this attempt may call the tool; when not, what an earlier attempt stored, if it succeeded. */
@@ -117,7 +159,7 @@ export class RunHistoryRepository {
    * storing the result and reporting it to Temporal); so does a later attempt that already started, which
    * makes this one a superseded attempt that must not call the tool either.
    */
-  async startStepAttempt(step: ToolStepRef, attempt: number): Promise<StepAttemptStart> {
+  async startStepAttempt(step: StepRef, attempt: number): Promise<StepAttemptStart> {
     if (await this.upsertStep(step, { status: 'running', attempts: attempt, error: null, finished: false })) return { started: true };
     const [stored] = (await this.db.query(`SELECT status, output_bytes FROM run_steps WHERE run_id = $1 AND step_key = $2`, [
       step.runId,
@@ -126,16 +168,80 @@ export class RunHistoryRepository {
     return stored?.status === 'succeeded' ? { started: false, succeeded: { outputBytes: stored.output_bytes ?? 0 } } : { started: false };
   }
 
-  async markStepSucceeded(step: ToolStepRef, attempt: number, input: JsonValue, output: JsonValue): Promise<void> {
-    await this.upsertStep(step, { status: 'succeeded', attempts: attempt, input, output, error: null, finished: true });
+  async markStepSucceeded(step: StepRef, attempt: number, input: JsonValue, output: JsonValue, model?: ModelCallFacts): Promise<void> {
+    await this.upsertStep(step, { status: 'succeeded', attempts: attempt, input, output, error: null, finished: true, ...model });
   }
 
-  async markStepFailed(step: ToolStepRef, attempt: number, error: RunError, input?: JsonValue): Promise<void> {
+  async markStepFailed(step: StepRef, attempt: number, error: RunError, input?: JsonValue): Promise<void> {
     await this.upsertStep(step, { status: 'failed', attempts: attempt, input, error, finished: true });
   }
 
-  async markStepCancelled(step: ToolStepRef, attempt: number, input?: JsonValue): Promise<void> {
+  async markStepCancelled(step: StepRef, attempt: number, input?: JsonValue): Promise<void> {
     await this.upsertStep(step, { status: 'cancelled', attempts: attempt, input, error: null, finished: true });
+  }
+
+  /** Records the tool calls a model asked for before any runs: accepted ones pending with their arguments, refused ones failed. */
+  async planModelToolCalls(runId: string, microAgentKey: string, calls: readonly PlannedToolCall[]): Promise<void> {
+    const rows = calls.map((call) => ({
+      key: toolStepKey(microAgentKey, call.stepId),
+      position: call.position,
+      tool: call.tool,
+      tool_call_id: call.toolCallId,
+      status: call.refused ? 'failed' : 'pending',
+      input: call.args === undefined ? null : storable(call.args),
+      error: call.refused ?? null,
+    }));
+    await this.db.query(
+      `INSERT INTO run_steps (run_id, step_key, micro_agent_key, kind, position, tool, tool_call_id, status, input, error, finished_at)
+       SELECT $1, call.key, $2, 'tool', call.position, call.tool, call.tool_call_id, call.status, call.input, call.error,
+              CASE WHEN call.status = 'failed' THEN now() END
+         FROM jsonb_to_recordset($3::jsonb) AS call(key text, position int, tool text, tool_call_id text, status text, input jsonb, error jsonb)
+       ON CONFLICT (run_id, step_key) DO NOTHING`,
+      [runId, microAgentKey, JSON.stringify(rows)],
+    );
+  }
+
+  /** The arguments stored with a step when the model asked for it. */
+  async loadPlannedArgs(step: ToolStepRef): Promise<JsonValue> {
+    const [row] = (await this.db.query(`SELECT input FROM run_steps WHERE run_id = $1 AND step_key = $2`, [
+      step.runId,
+      toolStepKey(step.microAgentKey, step.stepId),
+    ])) as Array<{ input: JsonValue }>;
+    if (!row) throw new Error(`step ${toolStepKey(step.microAgentKey, step.stepId)} of run ${step.runId} was never planned`);
+    return row.input;
+  }
+
+  /** An LLM micro agent's model and tool steps in order, outputs cut to `previewBytes` of their JSON. */
+  async loadTranscript(runId: string, microAgentKey: string, previewBytes: number): Promise<TranscriptRow[]> {
+    const rows = (await this.db.query(
+      `SELECT step_key, kind, status, input, error, tool_call_id, tool, tokens, finish_reason,
+              CASE WHEN output_bytes > $3 THEN to_jsonb(left(output::text, $3)) ELSE output END AS output
+         FROM run_steps WHERE run_id = $1 AND micro_agent_key = $2 AND kind IN ('llm', 'tool') ORDER BY position`,
+      [runId, microAgentKey, previewBytes],
+    )) as Array<{
+      step_key: string; kind: 'llm' | 'tool'; status: StepStatus; input: JsonValue | null; output: JsonValue | null; error: RunError | null;
+      tool_call_id: string | null; tool: ToolName | null; tokens: number | null; finish_reason: string | null;
+    }>;
+    return rows.map((row) => ({
+      stepKey: row.step_key,
+      kind: row.kind,
+      status: row.status,
+      input: row.input,
+      output: row.output,
+      error: row.error,
+      toolCallId: row.tool_call_id,
+      tool: row.tool,
+      tokens: row.tokens,
+      finishReason: row.finish_reason,
+    }));
+  }
+
+  /** Tokens every model call of the run has used so far. */
+  async tokensUsed(runId: string): Promise<number> {
+    const [row] = (await this.db.query(`SELECT COALESCE(SUM(tokens), 0)::int AS used FROM run_steps WHERE run_id = $1 AND kind = 'llm'`, [runId])) as Array<{
+      used: number;
+    }>;
+    return row.used;
   }
 
   /** Loads only what a step's templates read: the run input and the named outputs. */
@@ -163,13 +269,14 @@ export class RunHistoryRepository {
 
   /** True when the row was written: a succeeded step is final, and a superseded attempt changes nothing. */
   private async upsertStep(
-    step: ToolStepRef,
-    change: { status: StepStatus; attempts: number; input?: JsonValue; output?: JsonValue; error: RunError | null; finished: boolean },
+    step: StepRef,
+    change: { status: StepStatus; attempts: number; input?: JsonValue; output?: JsonValue; error: RunError | null; finished: boolean } & ModelCallFacts,
   ): Promise<boolean> {
     const output = toJsonb(change.output);
     const written = (await this.db.query(
-      `INSERT INTO run_steps (run_id, step_key, micro_agent_key, kind, position, tool, status, attempts, input, output, output_bytes, error, started_at, finished_at)
-       VALUES ($1, $2, $3, 'tool', $4, $5, $6, $7, $8, $9, $12, $10, now(), CASE WHEN $11 THEN now() END)
+      `INSERT INTO run_steps (run_id, step_key, micro_agent_key, kind, position, tool, status, attempts, input, output, output_bytes, error,
+                              tokens, finish_reason, started_at, finished_at)
+       VALUES ($1, $2, $3, $13, $4, $5, $6, $7, $8, $9, $12, $10, $14, $15, now(), CASE WHEN $11 THEN now() END)
        ON CONFLICT (run_id, step_key) DO UPDATE SET
          status = EXCLUDED.status,
          attempts = EXCLUDED.attempts,
@@ -177,6 +284,8 @@ export class RunHistoryRepository {
          output = EXCLUDED.output,
          output_bytes = EXCLUDED.output_bytes,
          error = EXCLUDED.error,
+         tokens = COALESCE(EXCLUDED.tokens, run_steps.tokens),
+         finish_reason = COALESCE(EXCLUDED.finish_reason, run_steps.finish_reason),
          started_at = COALESCE(run_steps.started_at, EXCLUDED.started_at),
          finished_at = EXCLUDED.finished_at
        -- A superseded attempt that reports late (it noticed its timeout at the next heartbeat) changes nothing.
@@ -187,7 +296,7 @@ export class RunHistoryRepository {
         toolStepKey(step.microAgentKey, step.stepId),
         step.microAgentKey,
         step.position,
-        step.tool,
+        'tool' in step ? step.tool : null,
         change.status,
         change.attempts,
         toJsonb(change.input),
@@ -195,6 +304,9 @@ export class RunHistoryRepository {
         change.error,
         change.finished,
         output === null ? null : Buffer.byteLength(output),
+        'kind' in step ? step.kind : 'tool',
+        change.tokens ?? null,
+        change.finishReason ?? null,
       ],
     )) as unknown[];
     return written.length > 0;

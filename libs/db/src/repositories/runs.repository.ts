@@ -32,7 +32,7 @@ export interface Preview {
 
 const STEP_COLUMNS = [
   'id', 'runId', 'stepKey', 'microAgentKey', 'kind', 'position', 'tool', 'status', 'attempts', 'error',
-  'workflowId', 'outputBytes', 'outputStepKey', 'startedAt', 'finishedAt',
+  'workflowId', 'outputBytes', 'outputStepKey', 'toolCallId', 'tokens', 'startedAt', 'finishedAt',
 ] as const;
 export type StepWithPreviews = Pick<RunStepEntity, (typeof STEP_COLUMNS)[number]> & { input: Preview; output: Preview };
 
@@ -108,7 +108,8 @@ export class RunsRepository {
       .addSelect('CASE WHEN step.output_bytes <= :limit THEN step.output END', 'output_whole')
       .addSelect('CASE WHEN step.output_bytes > :limit THEN left(step.output::text, :limit) END', 'output_head')
       .where('step.run_id = :runId', { runId, limit: previewBytes })
-      .orderBy('step.kind', 'ASC')
+      // Micro agents first; then each micro agent's model and tool calls in the order they happened.
+      .orderBy("CASE WHEN step.kind = 'micro_agent' THEN 0 ELSE 1 END", 'ASC')
       .addOrderBy('step.position', 'ASC')
       .getRawAndEntities<PreviewColumns>();
     return entities.map((step, index) => ({

@@ -46,7 +46,13 @@ export interface RunSummaryDto {
 
 export interface StepDto {
   id: string;
+  /** `tool` for a tool call, `llm` for a model call of an LLM micro agent. */
+  kind: 'tool' | 'llm';
   tool: ToolName | null;
+  /** A tool call a model asked for: the id the model gave it. */
+  toolCallId: string | null;
+  /** A model call: the tokens it used. */
+  tokens: number | null;
   status: StepStatus;
   attempts: number;
   /** Whole up to RUN_OUTPUT_PREVIEW_BYTES; beyond, the head of its JSON text and `inputTruncated: true`. */
@@ -114,7 +120,10 @@ export const toRunStarted = (run: AgentRunEntity, uiLink: TemporalUiLink): RunSt
 
 const toStep = (step: StepWithPreviews): StepDto => ({
   id: stepIdOf(step.stepKey, step.microAgentKey),
+  kind: step.kind === 'llm' ? 'llm' : 'tool',
   tool: step.tool,
+  toolCallId: step.toolCallId,
+  tokens: step.tokens,
   status: step.status,
   attempts: step.attempts,
   input: step.input.value,
@@ -140,7 +149,7 @@ export function toRunResponse(run: AgentRunEntity, steps: StepWithPreviews[], ui
     error: agent.error,
     startedAt: iso(agent.startedAt),
     finishedAt: iso(agent.finishedAt),
-    steps: steps.filter((row) => row.kind === 'tool' && row.microAgentKey === agent.microAgentKey).map(toStep),
+    steps: steps.filter((row) => row.kind !== 'micro_agent' && row.microAgentKey === agent.microAgentKey).map(toStep),
   }));
   const output = run.status === 'succeeded' ? Object.fromEntries(agents.map((agent) => [agent.microAgentKey, outputOf(agent)])) : null;
   return { ...toRunSummary(run, uiLink), input: run.input, output, microAgents };

@@ -1,0 +1,243 @@
+import {
+  FAILURE_TYPES,
+  TOOLS,
+  toolFunctionName,
+  toolOfFunctionName,
+  type JsonValue,
+  type ResponseFormat,
+  type RunError,
+  type ToolName,
+} from '@flowmate/contracts';
+import { checkResolvedArgs } from '@flowmate/contracts/validation';
+import { toolStepKey, type ModelStepRef, type PlannedToolCall, type RunHistoryRepository, type TranscriptRow } from '@flowmate/db';
+import { classifyError } from '@flowmate/integrations';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type OpenAI from 'openai';
+
+type ChatMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
+
+export interface LlmDependencies {
+  history: RunHistoryRepository;
+  /** Absent when no model server is configured (neither OPENAI_API_KEY nor OPENAI_BASE_URL). */
+  openai?: OpenAI;
+  defaultModel?: string;
+  /** Tool results longer than this reach the model as the head of their JSON. */
+  previewBytes: number;
+}
+
+export interface ModelCallRequest {
+  runId: string;
+  microAgentKey: string;
+  stepId: string;
+  position: number;
+  /** The micro agent's or the agent's; OPENAI_MODEL when neither names one. */
+  model?: string;
+  tools: ToolName[];
+  responseFormat?: ResponseFormat;
+  maxTokens?: number;
+  /** The first call only: later calls read the whole transcript back from Postgres. */
+  prompt?: { system: string; dependsOn: string[] };
+  /** Step id and position of the first tool call this model call may ask for. */
+  nextToolCall: { number: number; position: number };
+}
+
+/** All the workflow learns of a model call: ids and counts, never the model's words or arguments. */
+export interface ModelTurn {
+  stepKey: string;
+  final: boolean;
+  tokens: number;
+  toolCalls: Array<{ stepId: string; position: number; tool: ToolName | null; accepted: boolean }>;
+}
+
+/** A model's `tool_calls`, as stored in its step's output (arguments as the model wrote them). */
+interface StoredToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+const CHARS_PER_TOKEN = 4;
+
+export const createLlmActivities = ({ history, openai, defaultModel, previewBytes }: LlmDependencies) => ({
+  /**
+   * One model call of an LLM micro agent: builds the transcript from Postgres, checks the run's token
+   * budget, calls the model and records the call and the tool calls it asks for as steps.
+   */
+  async callModel(request: ModelCallRequest): Promise<ModelTurn> {
+    const { info, cancellationSignal } = Context.current();
+    const step: ModelStepRef = { runId: request.runId, microAgentKey: request.microAgentKey, stepId: request.stepId, position: request.position, kind: 'llm' };
+    const stepKey = toolStepKey(request.microAgentKey, request.stepId);
+    const attempt = await history.startStepAttempt(step, info.attempt);
+    if (!attempt.started) {
+      if (attempt.succeeded) return turnOf(stepKey, request, await history.loadTranscript(request.runId, request.microAgentKey, previewBytes));
+      throw new Error(`attempt ${info.attempt} of step ${stepKey} was superseded by a later attempt`);
+    }
+    const model = request.model ?? defaultModel;
+    const failStep = async (error: RunError): Promise<never> => {
+      await history.markStepFailed(step, info.attempt, error);
+      throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: true });
+    };
+    if (!openai || !model) {
+      return failStep({
+        type: FAILURE_TYPES.modelNotConfigured,
+        message: 'no model is configured: set OPENAI_API_KEY (or OPENAI_BASE_URL for another OpenAI-compatible server) and OPENAI_MODEL, or name a model in the agent',
+      });
+    }
+
+    const transcript = await history.loadTranscript(request.runId, request.microAgentKey, previewBytes);
+    const messages = request.prompt ? await firstMessages(history, request, previewBytes) : messagesOf(transcript);
+    // The prompt is stored once, with the first call; later calls are their transcript. (OpenAI's message
+    // types are JSON but declare no index signature, hence the cast.)
+    const input = (request.prompt ? { model, messages } : { model }) as unknown as JsonValue;
+    if (request.maxTokens !== undefined) {
+      const used = await history.tokensUsed(request.runId);
+      const estimate = Math.ceil(JSON.stringify(messages).length / CHARS_PER_TOKEN);
+      if (used + estimate > request.maxTokens) {
+        return failStep({
+          type: FAILURE_TYPES.budgetExceeded,
+          message: `the run has used ${used} tokens and this model call needs about ${estimate} more, over limits.maxTokens (${request.maxTokens})`,
+        });
+      }
+    }
+
+    let completion: OpenAI.Chat.Completions.ChatCompletion;
+    try {
+      completion = await openai.chat.completions.create(
+        {
+          model,
+          messages,
+          ...(request.tools.length > 0 ? { tools: request.tools.map(functionTool) } : {}),
+          ...(request.responseFormat === 'json' ? { response_format: { type: 'json_object' as const } } : {}),
+        },
+        { signal: cancellationSignal },
+      );
+    } catch (error) {
+      const failure = classifyError(error);
+      await history.markStepFailed(step, info.attempt, { type: failure.type ?? 'Error', message: failure.message }, input);
+      throw failure;
+    }
+
+    const message = completion.choices[0]?.message;
+    const tokens = completion.usage?.total_tokens ?? 0;
+    const toolCalls: StoredToolCall[] = (message?.tool_calls ?? []).flatMap((call) =>
+      call.type === 'function' ? [{ id: call.id, name: call.function.name, arguments: call.function.arguments }] : [],
+    );
+    if (toolCalls.length === 0) {
+      const answer = answerOf(message?.content ?? '', request.responseFormat);
+      if (answer === undefined) {
+        return failStep({ type: FAILURE_TYPES.invalidModelAnswer, message: 'the model was asked for a JSON answer and gave something else' });
+      }
+      await history.markStepSucceeded(step, info.attempt, input, answer, { tokens, finishReason: 'stop' });
+      return { stepKey, final: true, tokens, toolCalls: [] };
+    }
+
+    const planned = toolCalls.map((call, index) => planToolCall(call, request, index));
+    await history.planModelToolCalls(request.runId, request.microAgentKey, planned);
+    await history.markStepSucceeded(step, info.attempt, input, { content: message?.content ?? null, toolCalls: toolCalls as unknown as JsonValue }, {
+      tokens,
+      finishReason: 'tool_calls',
+    });
+    return { stepKey, final: false, tokens, toolCalls: planned.map(summaryOf) };
+  },
+});
+
+export type LlmActivities = ReturnType<typeof createLlmActivities>;
+
+function functionTool(tool: ToolName): OpenAI.Chat.Completions.ChatCompletionTool {
+  return { type: 'function', function: { name: toolFunctionName(tool), description: TOOLS[tool].description, parameters: TOOLS[tool].argsSchema } };
+}
+
+/** The run input and the outputs of the micro agents this one depends on (previews), under the system prompt. */
+async function firstMessages(history: RunHistoryRepository, request: ModelCallRequest, previewBytes: number): Promise<ChatMessage[]> {
+  const { system, dependsOn } = request.prompt as NonNullable<ModelCallRequest['prompt']>;
+  const context = await history.loadTemplateContext(request.runId, request.microAgentKey, { agentKeys: dependsOn, stepIds: [] });
+  const outputs = Object.fromEntries(Object.entries(context.agents).map(([key, { output }]) => [key, headOf(output, previewBytes)]));
+  const user = [`Run input:\n${JSON.stringify(context.input)}`, ...(dependsOn.length > 0 ? [`Outputs of the steps before you:\n${JSON.stringify(outputs)}`] : [])];
+  return [
+    { role: 'system', content: system },
+    { role: 'user', content: user.join('\n\n') },
+  ];
+}
+
+/** The transcript so far: the first call's prompt, then each model call's answer and its tool results. */
+function messagesOf(transcript: readonly TranscriptRow[]): ChatMessage[] {
+  const messages: ChatMessage[] = [];
+  for (const row of transcript) {
+    if (row.kind === 'llm') {
+      const input = row.input as { messages?: ChatMessage[] } | null;
+      if (input?.messages) messages.push(...input.messages);
+      const output = row.output as { content: string | null; toolCalls: StoredToolCall[] } | null;
+      if (row.finishReason === 'tool_calls' && output) {
+        messages.push({
+          role: 'assistant',
+          content: output.content,
+          tool_calls: output.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } })),
+        });
+      }
+    } else if (row.toolCallId) {
+      const content = row.status === 'succeeded' ? JSON.stringify(row.output) : `error: ${row.error?.message ?? row.status}`;
+      messages.push({ role: 'tool', tool_call_id: row.toolCallId, content });
+    }
+  }
+  return messages;
+}
+
+/** Checks a call the model asked for: a tool this micro agent has, with arguments its schema accepts. */
+function planToolCall(call: StoredToolCall, request: ModelCallRequest, index: number): PlannedToolCall {
+  const placement = { stepId: `call-${request.nextToolCall.number + index}`, position: request.nextToolCall.position + index, toolCallId: call.id };
+  const tool = toolOfFunctionName(call.name);
+  if (!tool || !request.tools.includes(tool)) {
+    return { ...placement, tool: null, refused: { type: FAILURE_TYPES.invalidToolArguments, message: `there is no tool "${call.name}" here; use one of the tools offered` } };
+  }
+  let args: unknown;
+  try {
+    args = JSON.parse(call.arguments);
+  } catch {
+    return { ...placement, tool, refused: { type: FAILURE_TYPES.invalidToolArguments, message: 'the arguments are not valid JSON' } };
+  }
+  const problems = checkResolvedArgs(tool, args);
+  if (problems.length > 0) {
+    const message = `the arguments do not fit ${call.name}: ${problems.map((problem) => `${problem.path || '(root)'} ${problem.message}`).join('; ')}`;
+    return { ...placement, tool, refused: { type: FAILURE_TYPES.invalidToolArguments, message } };
+  }
+  return { ...placement, tool, args: args as JsonValue };
+}
+
+const summaryOf = (call: PlannedToolCall): ModelTurn['toolCalls'][number] => ({
+  stepId: call.stepId,
+  position: call.position,
+  tool: call.tool,
+  accepted: call.refused === undefined,
+});
+
+/** What an earlier attempt of this model call recorded, read back after its worker died before reporting it. */
+function turnOf(stepKey: string, request: ModelCallRequest, transcript: readonly TranscriptRow[]): ModelTurn {
+  const row = transcript.find((candidate) => candidate.stepKey === stepKey) as TranscriptRow;
+  const requested = (row.output as { toolCalls?: StoredToolCall[] } | null)?.toolCalls ?? [];
+  const toolCalls = requested.map((call, index) => {
+    const planned = transcript.find((candidate) => candidate.toolCallId === call.id);
+    return {
+      stepId: `call-${request.nextToolCall.number + index}`,
+      position: request.nextToolCall.position + index,
+      tool: planned?.tool ?? null,
+      accepted: planned !== undefined && planned.status !== 'failed',
+    };
+  });
+  return { stepKey, final: row.finishReason === 'stop', tokens: row.tokens ?? 0, toolCalls };
+}
+
+/** `{text}`, or the JSON value a JSON answer was asked for (undefined when it is not JSON). */
+function answerOf(content: string, format: ResponseFormat | undefined): JsonValue | undefined {
+  if (format !== 'json') return { text: content };
+  try {
+    return JSON.parse(content) as JsonValue;
+  } catch {
+    return undefined;
+  }
+}
+
+function headOf(value: JsonValue, maxChars: number): JsonValue {
+  const text = JSON.stringify(value);
+  return text.length > maxChars ? `${text.slice(0, maxChars)}…` : value;
+}
