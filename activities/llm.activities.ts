@@ -40,12 +40,16 @@ export interface ModelCallRequest {
   prompt?: { system: string; dependsOn: string[] };
   /** Step id and position of the first tool call this model call may ask for. */
   nextToolCall: { number: number; position: number };
+  /** Without a model configured, skip the call instead of failing (the main agent's summary is optional). */
+  optional?: boolean;
 }
 
 /** All the workflow learns of a model call: ids and counts, never the model's words or arguments. */
 export interface ModelTurn {
   stepKey: string;
   final: boolean;
+  /** An optional call made without a model configured: nothing was called or recorded. */
+  skipped?: boolean;
   tokens: number;
   toolCalls: Array<{ stepId: string; position: number; tool: ToolName | null; accepted: boolean }>;
 }
@@ -66,6 +70,8 @@ export const createLlmActivities = ({ history, openai, defaultModel, previewByte
    */
   async callModel(request: ModelCallRequest): Promise<ModelTurn> {
     const { info, cancellationSignal } = Context.current();
+    const model = request.model ?? defaultModel;
+    if (request.optional && (!openai || !model)) return { stepKey: toolStepKey(request.microAgentKey, request.stepId), final: true, skipped: true, tokens: 0, toolCalls: [] };
     const step: ModelStepRef = { runId: request.runId, microAgentKey: request.microAgentKey, stepId: request.stepId, position: request.position, kind: 'llm' };
     const stepKey = toolStepKey(request.microAgentKey, request.stepId);
     const attempt = await history.startStepAttempt(step, info.attempt);
@@ -73,7 +79,6 @@ export const createLlmActivities = ({ history, openai, defaultModel, previewByte
       if (attempt.succeeded) return turnOf(stepKey, request, await history.loadTranscript(request.runId, request.microAgentKey, previewBytes));
       throw new Error(`attempt ${info.attempt} of step ${stepKey} was superseded by a later attempt`);
     }
-    const model = request.model ?? defaultModel;
     const failStep = async (error: RunError): Promise<never> => {
       await history.markStepFailed(step, info.attempt, error);
       throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: true });

@@ -5,6 +5,8 @@ import {
   microAgentWorkflowId,
   planWaves,
   progressQuery,
+  RUN_SUMMARY,
+  summaryPromptOf,
   type MainAgentInput,
   type MainAgentResult,
   type MainAgentWorkflow,
@@ -13,8 +15,8 @@ import {
   type RunStatus,
   type StepStatus,
 } from '@flowmate/contracts';
-import { ApplicationFailure, CancellationScope, executeChild, isCancellation, setHandler } from '@temporalio/workflow';
-import { history } from './activity-stubs';
+import { ApplicationFailure, CancellationScope, executeChild, isCancellation, patched, setHandler } from '@temporalio/workflow';
+import { history, llm } from './activity-stubs';
 import { toRunError } from './failures';
 import { microAgentWorkflow } from './micro-agent.workflow';
 
@@ -64,9 +66,36 @@ export const mainAgentWorkflow: MainAgentWorkflow = async (input: MainAgentInput
     throw ApplicationFailure.create({ type: outcome.error.type, message: outcome.error.message, nonRetryable: true });
   }
 
+  if (definition.instructions && patched('run-summary')) {
+    try {
+      await summarise(input);
+    } catch (error) {
+      const outcome = failureOutcome(error, { timedOut: false, timeoutMs, statuses });
+      await CancellationScope.nonCancellable(() => history.markRunFinished({ runId, ...outcome }));
+      throw ApplicationFailure.create({ type: outcome.error.type, message: `the run's summary: ${outcome.error.message}`, nonRetryable: true });
+    }
+  }
   await CancellationScope.nonCancellable(() => history.markRunFinished({ runId, status: 'succeeded', error: null }));
   return { runId, microAgents: statuses };
 };
+
+/** The main agent's summary of what its micro agents produced, when a model is configured. */
+async function summarise({ runId, definition }: MainAgentInput): Promise<void> {
+  await llm.callModel.executeWithOptions({ summary: 'summary · main agent' }, [
+    {
+      runId,
+      microAgentKey: RUN_SUMMARY.microAgentKey,
+      stepId: RUN_SUMMARY.stepId,
+      position: 0,
+      model: definition.model,
+      tools: [],
+      maxTokens: definition.limits?.maxTokens,
+      prompt: { system: summaryPromptOf(definition), dependsOn: definition.microAgents.map((agent) => agent.key) },
+      nextToolCall: { number: 1, position: 1 },
+      optional: true,
+    },
+  ]);
+}
 
 /** What ended the run, said explicitly: an outside cancel, the run's timeout, a micro agent cancelled on its own, or a failure. */
 function failureOutcome(

@@ -57,14 +57,16 @@ describe('LLM micro agents (e2e)', () => {
 
   it('runs the tool calls the model asks for, records each step in order, and ends on its answer', async () => {
     const before = model.requests.length;
-    script = (request) =>
-      request.messages.some((message) => message.role === 'tool')
+    script = (request) => {
+      if (request.messages[0].content?.startsWith('You are the main agent')) return chatCompletion({ content: 'Summary.' });
+      return request.messages.some((message) => message.role === 'tool')
         ? chatCompletion({ content: 'The team has 2 users.', promptTokens: 50, completionTokens: 8 })
         : chatCompletion({ toolCalls: [usersCall(`${fixture.url}/users`)], promptTokens: 40, completionTokens: 12 });
+    };
 
     const result = await run({ name: 'Team size', instructions: 'Report on the team', microAgents: [llmAgent()] }, { team: 'core' });
 
-    expect(result).toMatchObject({ status: 'succeeded', output: { team: { text: 'The team has 2 users.' } } });
+    expect(result).toMatchObject({ status: 'succeeded', output: { team: { text: 'The team has 2 users.' }, summary: { text: 'Summary.' } } });
     expect(result.microAgents[0].steps).toEqual([
       expect.objectContaining({ id: 'llm-1', kind: 'llm', status: 'succeeded', tokens: 52, attempts: 1 }),
       expect.objectContaining({ id: 'call-1', kind: 'tool', tool: 'http.request', toolCallId: 'call_users', status: 'succeeded', input: { method: 'GET', url: `${fixture.url}/users` } }),
@@ -173,6 +175,23 @@ describe('LLM micro agents (e2e)', () => {
     expect(requestsFrom(before)).toHaveLength(1);
   });
 
+  it("adds the main agent's summary, written from the micro agents' outputs, when the agent has instructions", async () => {
+    const before = model.requests.length;
+    script = (request) =>
+      request.messages[0].content?.startsWith('You are the main agent')
+        ? chatCompletion({ content: 'Two users: ada and grace.' })
+        : chatCompletion({ content: 'ada, grace' });
+
+    const result = await run({ name: 'Summarised', instructions: 'Tell me who is on the team', microAgents: [llmAgent()] });
+
+    expect(result).toMatchObject({ status: 'succeeded', output: { team: { text: 'ada, grace' }, summary: { text: 'Two users: ada and grace.' } } });
+    const summaryRequest = requestsFrom(before)[1];
+    expect(summaryRequest.tools).toBeUndefined();
+    expect(summaryRequest.messages[0].content).toContain('Tell me who is on the team');
+    expect(summaryRequest.messages[1].content).toContain('"team":{"text":"ada, grace"}');
+    recordHistory('main-agent-summary', await stack.temporal.workflow.getHandle(result.workflowId).fetchHistory());
+  });
+
   it('runs two LLM micro agents of one wave at the same time', async () => {
     const inFlight = { now: 0, most: 0 };
     script = async () => {
@@ -212,5 +231,19 @@ describe('LLM micro agents without a model (e2e)', () => {
 
     expect(result).toMatchObject({ status: 'failed', error: { type: 'ModelNotConfigured', message: expect.stringContaining('OPENAI_API_KEY') } });
     expect(result.microAgents[0].steps).toEqual([expect.objectContaining({ id: 'llm-1', kind: 'llm', status: 'failed', attempts: 1 })]);
+  });
+
+  it('runs an agent with instructions to success without a summary', async () => {
+    const definition = { name: 'Plain', instructions: 'Greet', microAgents: [{ key: 'hello', tools: ['text.render'], steps: [{ id: 'say', tool: 'text.render', args: { template: 'hi' } }] }] };
+    const agent = await stack.http.post('/api/v1/agents').set('Authorization', ada.bearer).send(definition).expect(201);
+    const started = await stack.http.post(`/api/v1/agents/${agent.body.id}/run`).set('Authorization', ada.bearer).send({}).expect(202);
+
+    const result = await pollUntil(
+      async () => (await stack.http.get(`/api/v1/runs/${started.body.runId}`).set('Authorization', ada.bearer)).body,
+      (body) => TERMINAL_RUN_STATUSES.includes(body.status),
+    );
+
+    expect(result).toMatchObject({ status: 'succeeded', output: { hello: { text: 'hi' } } });
+    expect(result.output).not.toHaveProperty('summary');
   });
 });

@@ -10,3 +10,16 @@ export function systemPromptOf(agent: Pick<AgentDefinition, 'instructions'>, mic
   ];
   return parts.filter((part): part is string => part !== undefined).join('\n\n');
 }
+
+/**
+ * The main agent's summary of a run: one model call after the last micro agent, stored as a step of its
+ * own (not a micro agent: `~` is no key character) and shown as the run output's `summary`.
+ */
+export const RUN_SUMMARY = { microAgentKey: '~main', stepId: 'summary', outputKey: 'summary' } as const;
+
+export function summaryPromptOf(agent: Pick<AgentDefinition, 'instructions'>): string {
+  return [
+    `You are the main agent of a run whose goal is:\n${agent.instructions ?? ''}`,
+    'The outputs of its micro agents follow. Summarise what the run found or did for the person who started it, briefly.',
+  ].join('\n\n');
+}

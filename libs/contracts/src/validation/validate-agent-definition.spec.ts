@@ -323,6 +323,12 @@ describe(validateAgentDefinition.name, () => {
 
     it.each<[string, Body, string, string]>([
       [
+        'the key the run output keeps the summary under',
+        factory.definition({ microAgents: [factory.microAgent({ key: 'summary' })] }),
+        'microAgents[0].key',
+        '"summary" is where the run output keeps the main agent\'s summary; choose another key',
+      ],
+      [
         'neither steps nor instructions',
         factory.definition({ microAgents: [omit(factory.microAgent(), 'steps')] }),
         'microAgents[0]',

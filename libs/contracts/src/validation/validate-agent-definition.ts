@@ -4,6 +4,7 @@ import Mustache from 'mustache';
 import type { AgentDefinition, MicroAgentDefinition } from '../agent-definition';
 import { findCycles, transitiveDependencies } from '../agent-graph';
 import { isJsonObject } from '../json';
+import { RUN_SUMMARY } from '../llm-prompt';
 import { listTemplateReferences, parseTemplateExpression, TemplateError } from '../templates';
 import { isToolName } from '../tools';
 import { AgentDefinitionDto } from './agent-definition.dto';
@@ -47,6 +48,9 @@ function findDefinitionProblems(definition: AgentDefinition): ValidationProblem[
 
 function duplicateKeyProblems(microAgents: readonly MicroAgentDefinition[]): ValidationProblem[] {
   return microAgents.flatMap((agent, index) => {
+    if (agent.key === RUN_SUMMARY.outputKey) {
+      return [{ path: `microAgents[${index}].key`, message: `"${RUN_SUMMARY.outputKey}" is where the run output keeps the main agent's summary; choose another key` }];
+    }
     const first = microAgents.findIndex((other) => other.key === agent.key);
     return first === index ? [] : [{ path: `microAgents[${index}].key`, message: `duplicates microAgents[${first}].key "${agent.key}"` }];
   });

@@ -1,5 +1,7 @@
-import { RUN_STATUSES, type JsonValue, type RunError, type RunStatus, type RunTrigger, type StepStatus, type ToolName } from '@flowmate/contracts';
-import { stepIdOf, type AgentRunEntity, type AgentRunSummary, type StepWithPreviews } from '@flowmate/db';
+import { RUN_STATUSES, RUN_SUMMARY, type JsonValue, type RunError, type RunStatus, type RunTrigger, type StepStatus, type ToolName } from '@flowmate/contracts';
+import { stepIdOf, toolStepKey, type AgentRunEntity, type AgentRunSummary, type StepWithPreviews } from '@flowmate/db';
+
+const RUN_SUMMARY_STEP_KEY = toolStepKey(RUN_SUMMARY.microAgentKey, RUN_SUMMARY.stepId);
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsObject, IsOptional, IsUUID } from 'class-validator';
 import { PageQueryDto } from '../../common/page-query.dto';
@@ -82,7 +84,7 @@ export interface MicroAgentRunDto {
 
 export interface RunDto extends RunSummaryDto {
   input: JsonValue;
-  /** A succeeded run's micro-agent outputs by key, as previews. */
+  /** A succeeded run's micro-agent outputs by key, as previews, and the main agent's `summary` when it wrote one. */
   output: Record<string, JsonValue | null> | null;
   microAgents: MicroAgentRunDto[];
 }
@@ -151,6 +153,10 @@ export function toRunResponse(run: AgentRunEntity, steps: StepWithPreviews[], ui
     finishedAt: iso(agent.finishedAt),
     steps: steps.filter((row) => row.kind !== 'micro_agent' && row.microAgentKey === agent.microAgentKey).map(toStep),
   }));
-  const output = run.status === 'succeeded' ? Object.fromEntries(agents.map((agent) => [agent.microAgentKey, outputOf(agent)])) : null;
+  const summary = steps.find((row) => row.stepKey === RUN_SUMMARY_STEP_KEY && row.status === 'succeeded');
+  const output =
+    run.status === 'succeeded'
+      ? { ...Object.fromEntries(agents.map((agent) => [agent.microAgentKey, outputOf(agent)])), ...(summary ? { [RUN_SUMMARY.outputKey]: summary.output.value } : {}) }
+      : null;
   return { ...toRunSummary(run, uiLink), input: run.input, output, microAgents };
 }
