@@ -14,6 +14,7 @@ import { classifyError } from '@flowmate/integrations';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type OpenAI from 'openai';
+import { answerOf, MODEL_NOT_CONFIGURED } from './model-answer';
 
 type ChatMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 
@@ -83,12 +84,7 @@ export const createLlmActivities = ({ history, openai, defaultModel, previewByte
       await history.markStepFailed(step, info.attempt, error);
       throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: true });
     };
-    if (!openai || !model) {
-      return failStep({
-        type: FAILURE_TYPES.modelNotConfigured,
-        message: 'no model is configured: set OPENAI_API_KEY (or OPENAI_BASE_URL for another OpenAI-compatible server) and OPENAI_MODEL, or name a model in the agent',
-      });
-    }
+    if (!openai || !model) return failStep(MODEL_NOT_CONFIGURED);
 
     const transcript = await history.loadTranscript(request.runId, request.microAgentKey, previewBytes);
     const messages = request.prompt ? await firstMessages(history, request, previewBytes) : messagesOf(transcript);
@@ -230,16 +226,6 @@ function turnOf(stepKey: string, request: ModelCallRequest, transcript: readonly
     };
   });
   return { stepKey, final: row.finishReason === 'stop', tokens: row.tokens ?? 0, toolCalls };
-}
-
-/** `{text}`, or the JSON value a JSON answer was asked for (undefined when it is not JSON). */
-function answerOf(content: string, format: ResponseFormat | undefined): JsonValue | undefined {
-  if (format !== 'json') return { text: content };
-  try {
-    return JSON.parse(content) as JsonValue;
-  } catch {
-    return undefined;
-  }
 }
 
 function headOf(value: JsonValue, maxChars: number): JsonValue {

@@ -99,7 +99,7 @@ describe('agents (e2e)', () => {
 
   it('lists the tools with JSON Schemas of their arguments', async () => {
     const tools = await stack.http.get('/api/v1/tools').set('Authorization', ada.bearer).expect(200);
-    expect(tools.body.items.map((tool: { name: string }) => tool.name)).toEqual(['http.request', 'text.render']);
+    expect(tools.body.items.map((tool: { name: string }) => tool.name)).toEqual(['http.request', 'text.render', 'llm.generate']);
     expect(tools.body.items[0].argsSchema).toMatchObject({ type: 'object', required: ['method', 'url'] });
   });
 });

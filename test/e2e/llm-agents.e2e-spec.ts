@@ -192,6 +192,23 @@ describe('LLM micro agents (e2e)', () => {
     recordHistory('main-agent-summary', await stack.temporal.workflow.getHandle(result.workflowId).fetchHistory());
   });
 
+  it('lets a deterministic step ask the model with llm.generate, templates resolved in its prompt', async () => {
+    const before = model.requests.length;
+    script = () => chatCompletion({ content: '{"tone": "upbeat"}' });
+    const step = { id: 'ask', tool: 'llm.generate' as const, args: { prompt: 'Rate the tone of: {{input.note}}', system: 'You rate tones.', responseFormat: 'json' } };
+
+    const result = await run({ name: 'Tone', microAgents: [{ key: 'tone', tools: ['llm.generate'], steps: [step] }] }, { note: 'we shipped!' });
+
+    expect(result).toMatchObject({ status: 'succeeded', output: { tone: { tone: 'upbeat' } } });
+    expect(requestsFrom(before)).toEqual([
+      expect.objectContaining({
+        model: 'fake-model',
+        response_format: { type: 'json_object' },
+        messages: [{ role: 'system', content: 'You rate tones.' }, { role: 'user', content: 'Rate the tone of: we shipped!' }],
+      }),
+    ]);
+  });
+
   it('runs two LLM micro agents of one wave at the same time', async () => {
     const inFlight = { now: 0, most: 0 };
     script = async () => {
@@ -231,6 +248,20 @@ describe('LLM micro agents without a model (e2e)', () => {
 
     expect(result).toMatchObject({ status: 'failed', error: { type: 'ModelNotConfigured', message: expect.stringContaining('OPENAI_API_KEY') } });
     expect(result.microAgents[0].steps).toEqual([expect.objectContaining({ id: 'llm-1', kind: 'llm', status: 'failed', attempts: 1 })]);
+  });
+
+  it('fails an llm.generate step with ModelNotConfigured', async () => {
+    const step = { id: 'ask', tool: 'llm.generate', args: { prompt: 'hello?' } };
+    const agent = await stack.http.post('/api/v1/agents').set('Authorization', ada.bearer).send({ name: 'Asks', microAgents: [{ key: 'ask', tools: ['llm.generate'], steps: [step] }] }).expect(201);
+    const started = await stack.http.post(`/api/v1/agents/${agent.body.id}/run`).set('Authorization', ada.bearer).send({}).expect(202);
+
+    const result = await pollUntil(
+      async () => (await stack.http.get(`/api/v1/runs/${started.body.runId}`).set('Authorization', ada.bearer)).body,
+      (body) => TERMINAL_RUN_STATUSES.includes(body.status),
+    );
+
+    expect(result).toMatchObject({ status: 'failed', error: { type: 'ModelNotConfigured' } });
+    expect(result.microAgents[0].steps[0]).toMatchObject({ status: 'failed', attempts: 1 });
   });
 
   it('runs an agent with instructions to success without a summary', async () => {

@@ -16,6 +16,10 @@ export interface FlowMateWorker {
 export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWorker> {
   const workflows = workflowSource({ env: config.env, workflowBundlePath: config.worker.workflowBundlePath });
   const failpoint = armFailpoints(config.worker.failpoints);
+  const model = {
+    openai: config.llm.apiKey || config.llm.baseUrl ? createOpenAiClient(config.llm) : undefined,
+    defaultModel: config.llm.defaultModel,
+  };
   const db = await createDataSource(config.database).initialize();
   const http = new GuardedHttpClient({ allowedHosts: config.tools.httpAllowedHosts });
   const closeDependencies = async (): Promise<void> => {
@@ -33,13 +37,8 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
       dataConverter: createDataConverter(),
       activities: {
         ...createRunHistoryActivities({ history }),
-        ...createToolActivities({ history, tools: createToolExecutors({ http }), failpoint }),
-        ...createLlmActivities({
-          history,
-          openai: config.llm.apiKey || config.llm.baseUrl ? createOpenAiClient(config.llm) : undefined,
-          defaultModel: config.llm.defaultModel,
-          previewBytes: config.api.outputPreviewBytes,
-        }),
+        ...createToolActivities({ history, tools: createToolExecutors({ http, model }), failpoint }),
+        ...createLlmActivities({ history, ...model, previewBytes: config.api.outputPreviewBytes }),
       },
       ...workflows,
       shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,

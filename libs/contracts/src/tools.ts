@@ -1,4 +1,4 @@
-export const TOOL_NAMES = ['http.request', 'text.render'] as const;
+export const TOOL_NAMES = ['http.request', 'text.render', 'llm.generate'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 export function isToolName(name: string): name is ToolName {
@@ -46,6 +46,13 @@ export interface TextRenderResult {
   text: string;
 }
 
+export interface LlmGenerateArgs {
+  prompt: string;
+  system?: string;
+  model?: string;
+  responseFormat?: 'text' | 'json';
+}
+
 export const TOOLS: Record<ToolName, ToolDescriptor> = {
   'http.request': {
     name: 'http.request',
@@ -78,6 +85,24 @@ export const TOOLS: Record<ToolName, ToolDescriptor> = {
       properties: {
         template: { type: 'string', maxLength: 100_000 },
         data: {},
+      },
+    },
+  },
+  'llm.generate': {
+    name: 'llm.generate',
+    description:
+      'Ask the configured model (OPENAI_*) one question and return its answer: {text}, or the JSON value when responseFormat is json. ' +
+      'Templates work in prompt and system.',
+    sideEffects: false,
+    argsSchema: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['prompt'],
+      properties: {
+        prompt: { type: 'string', minLength: 1, maxLength: 100_000 },
+        system: { type: 'string', maxLength: 20_000 },
+        model: { type: 'string', minLength: 1, maxLength: 100 },
+        responseFormat: { type: 'string', enum: ['text', 'json'] },
       },
     },
   },
