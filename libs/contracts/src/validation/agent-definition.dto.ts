@@ -19,6 +19,13 @@ import {
 import { DEFINITION_LIMITS as L, type AgentDefinition, type AgentLimits, type MicroAgentDefinition, type ResponseFormat, type ToolStep } from '../agent-definition';
 
 const RESPONSE_FORMATS: ResponseFormat[] = ['text', 'json'];
+
+/** An optional string that, when given, is not empty and at most `maxLength` characters. */
+const OptionalText =
+  (maxLength: number): PropertyDecorator =>
+  (target, property) => {
+    for (const rule of [IsOptional(), IsString(), IsNotEmpty(), MaxLength(maxLength)]) rule(target, property);
+  };
 import type { JsonObject } from '../json';
 import type { ToolName } from '../tools';
 
@@ -61,16 +68,10 @@ export class MicroAgentDto implements MicroAgentDefinition {
   @Type(() => ToolStepDto)
   steps?: ToolStepDto[];
 
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(L.instructionsLength)
+  @OptionalText(L.instructionsLength)
   instructions?: string;
 
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(L.modelLength)
+  @OptionalText(L.modelLength)
   model?: string;
 
   @IsOptional()
@@ -114,10 +115,7 @@ export class AgentDefinitionDto implements AgentDefinition {
   @MaxLength(L.instructionsLength)
   instructions?: string;
 
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(L.modelLength)
+  @OptionalText(L.modelLength)
   model?: string;
 
   @IsArray()
