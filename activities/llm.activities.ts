@@ -86,8 +86,9 @@ export const createLlmActivities = ({ history, openai, defaultModel, previewByte
     };
     if (!openai || !model) return failStep(MODEL_NOT_CONFIGURED);
 
-    const transcript = await history.loadTranscript(request.runId, request.microAgentKey, previewBytes);
-    const messages = request.prompt ? await firstMessages(history, request, previewBytes) : messagesOf(transcript);
+    const messages = request.prompt
+      ? await firstMessages(history, request, previewBytes)
+      : messagesOf(await history.loadTranscript(request.runId, request.microAgentKey, previewBytes));
     // The prompt is stored once, with the first call; later calls are their transcript. (OpenAI's message
     // types are JSON but declare no index signature, hence the cast.)
     const input = (request.prompt ? { model, messages } : { model }) as unknown as JsonValue;

@@ -10,9 +10,9 @@ const MAX_REFUSED_IN_ROW = 3;
 /**
  * An LLM micro agent: model call, the tool calls it asks for, model call … until it answers. The
  * workflow sees ids and counts only; prompts, arguments and results stay in Postgres. Returns the step
- * whose output is the answer.
+ * whose output is the answer, and how many steps (model and tool calls) the loop made.
  */
-export async function runLlmLoop(input: MicroAgentInput, onStep: (description: string) => void): Promise<string> {
+export async function runLlmLoop(input: MicroAgentInput, onStep: (description: string) => void): Promise<{ outputStepId: string; stepsRun: number }> {
   const { runId, microAgent, agent } = input;
   const state: LlmLoopState = { ...(input.resume ?? { turn: 0, position: 0, toolCalls: 0, refusedInRow: 0 }) };
   const maxToolCalls = agent.limits?.maxToolCalls ?? DEFAULT_MAX_TOOL_CALLS;
@@ -36,7 +36,7 @@ export async function runLlmLoop(input: MicroAgentInput, onStep: (description: s
       },
     ]);
     state.position += 1 + turn.toolCalls.length;
-    if (turn.final) return stepId;
+    if (turn.final) return { outputStepId: stepId, stepsRun: state.turn + state.toolCalls };
 
     for (const call of turn.toolCalls) {
       state.toolCalls += 1;

@@ -18,9 +18,10 @@ export const microAgentWorkflow: MicroAgentWorkflow = async (input: MicroAgentIn
 
   let current = '';
   let outputStepId: string;
+  let stepsRun = steps.length;
   try {
     if (isLlmMicroAgent(microAgent)) {
-      outputStepId = await runLlmLoop(input, (description) => (current = description));
+      ({ outputStepId, stepsRun } = await runLlmLoop(input, (description) => (current = description)));
     } else {
       for (const [position, step] of steps.entries()) {
         current = `step "${step.id}" (${step.tool})`;
@@ -51,5 +52,5 @@ export const microAgentWorkflow: MicroAgentWorkflow = async (input: MicroAgentIn
   await CancellationScope.nonCancellable(() =>
     history.markMicroAgentFinished({ runId, key, status: 'succeeded', error: null, lastStepId: outputStepId }),
   );
-  return { key, stepsRun: steps.length };
+  return { key, stepsRun };
 };
