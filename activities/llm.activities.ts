@@ -14,6 +14,7 @@ import { classifyError } from '@flowmate/integrations';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type OpenAI from 'openai';
+import { withHeartbeats } from './heartbeats';
 import { answerOf, MODEL_NOT_CONFIGURED } from './model-answer';
 
 type ChatMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
@@ -70,7 +71,8 @@ export const createLlmActivities = ({ history, openai, defaultModel, previewByte
    * budget, calls the model and records the call and the tool calls it asks for as steps.
    */
   async callModel(request: ModelCallRequest): Promise<ModelTurn> {
-    const { info, cancellationSignal } = Context.current();
+    const context = Context.current();
+    const { info, cancellationSignal } = context;
     const model = request.model ?? defaultModel;
     if (request.optional && (!openai || !model)) return { stepKey: toolStepKey(request.microAgentKey, request.stepId), final: true, skipped: true, tokens: 0, toolCalls: [] };
     const step: ModelStepRef = { runId: request.runId, microAgentKey: request.microAgentKey, stepId: request.stepId, position: request.position, kind: 'llm' };
@@ -105,16 +107,22 @@ export const createLlmActivities = ({ history, openai, defaultModel, previewByte
 
     let completion: OpenAI.Chat.Completions.ChatCompletion;
     try {
-      completion = await openai.chat.completions.create(
-        {
-          model,
-          messages,
-          ...(request.tools.length > 0 ? { tools: request.tools.map(functionTool) } : {}),
-          ...(request.responseFormat === 'json' ? { response_format: { type: 'json_object' as const } } : {}),
-        },
-        { signal: cancellationSignal },
+      completion = await withHeartbeats(context, () =>
+        openai.chat.completions.create(
+          {
+            model,
+            messages,
+            ...(request.tools.length > 0 ? { tools: request.tools.map(functionTool) } : {}),
+            ...(request.responseFormat === 'json' ? { response_format: { type: 'json_object' as const } } : {}),
+          },
+          { signal: cancellationSignal },
+        ),
       );
     } catch (error) {
+      if (cancellationSignal.aborted) {
+        await history.markStepCancelled(step, info.attempt, input);
+        throw cancellationSignal.reason;
+      }
       const failure = classifyError(error);
       await history.markStepFailed(step, info.attempt, { type: failure.type ?? 'Error', message: failure.message }, input);
       throw failure;

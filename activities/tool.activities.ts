@@ -15,6 +15,7 @@ import { Context } from '@temporalio/activity';
 import { backOff } from 'exponential-backoff';
 import { ApplicationFailure } from '@temporalio/common';
 import { noFailpoints, type ReachFailpoint } from './failpoints';
+import { withHeartbeats } from './heartbeats';
 import { redactSecrets } from './redact-secrets';
 import type { ToolExecutor } from './tools/tool-executor';
 
@@ -38,7 +39,6 @@ export interface ToolStepOutcome {
   outputBytes: number;
 }
 
-const HEARTBEAT_INTERVAL_MS = 3_000;
 const STORE_ATTEMPTS = 4;
 
 export const createToolActivities = ({ history, tools, failpoint = noFailpoints }: ToolDependencies) => ({
@@ -124,14 +124,4 @@ function templateNeeds(args: JsonObject): TemplateNeeds {
     if (reference.root === 'steps') needs.stepIds.push(reference.id);
   }
   return needs;
-}
-
-/** Heartbeats while a call runs, so a cancelled run reaches it through the cancellation signal. */
-async function withHeartbeats<T>(context: Context, call: () => Promise<T>): Promise<T> {
-  const timer = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
-  try {
-    return await call();
-  } finally {
-    clearInterval(timer);
-  }
 }

@@ -209,6 +209,28 @@ describe('LLM micro agents (e2e)', () => {
     ]);
   });
 
+  it('aborts the model call in flight when the run is cancelled', async () => {
+    script = () => ({ ...chatCompletion({ content: 'too late' }), delayMs: 60_000 });
+    const agent = await stack.http.post('/api/v1/agents').set('Authorization', ada.bearer).send({ name: 'Slow model', microAgents: [llmAgent()] }).expect(201);
+    const before = model.received.length;
+    const started = await stack.http.post(`/api/v1/agents/${agent.body.id}/run`).set('Authorization', ada.bearer).send({}).expect(202);
+    await pollUntil(async () => model.received.length, (count) => count > before, 10_000);
+
+    await stack.temporal.workflow.getHandle(started.body.workflowId).cancel();
+    const cancelledAt = Date.now();
+
+    // The activity's first heartbeat (3 s in) brings the cancel; without heartbeats only the 10 s
+    // heartbeat timeout would end the call.
+    const call = await pollUntil(async () => model.received[before], (request) => request.abandoned === true, 20_000);
+    expect(call.abandoned).toBe(true);
+    expect(Date.now() - cancelledAt).toBeLessThan(8_000);
+    const result = await pollUntil(
+      async () => (await stack.http.get(`/api/v1/runs/${started.body.runId}`).set('Authorization', ada.bearer)).body,
+      (body) => TERMINAL_RUN_STATUSES.includes(body.status),
+    );
+    expect(result).toMatchObject({ status: 'cancelled', microAgents: [{ status: 'cancelled', steps: [{ id: 'llm-1', status: 'cancelled' }] }] });
+  }, 40_000);
+
   it('runs two LLM micro agents of one wave at the same time', async () => {
     const inFlight = { now: 0, most: 0 };
     script = async () => {

@@ -8,6 +8,8 @@ export interface RecordedRequest {
   path: string;
   headers: Record<string, string>;
   body: string;
+  /** Set when the client went away before the answer was sent (an aborted call). */
+  abandoned?: boolean;
 }
 
 export interface FixtureResponse {
@@ -50,6 +52,9 @@ export async function startHttpFixture(routes: FixtureRoutes): Promise<HttpFixtu
       body: Buffer.concat(chunks).toString('utf8'),
     };
     requests.push(recorded);
+    res.once('close', () => {
+      if (!res.writableFinished) recorded.abandoned = true;
+    });
 
     const key = `${recorded.method} ${new URL(recorded.path, 'http://fixture').pathname}`;
     const route = routes[key] ?? { status: 404, body: `no fixture route for ${key}` };

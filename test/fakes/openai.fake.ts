@@ -1,5 +1,5 @@
 import type { JsonValue } from '@flowmate/contracts';
-import { startHttpFixture, type FixtureResponse } from './http-fixture';
+import { startHttpFixture, type FixtureResponse, type RecordedRequest } from './http-fixture';
 
 /** What a test needs of a chat-completions request: the model, the messages, the tools offered, the format asked. */
 export interface ChatRequest {
@@ -20,6 +20,8 @@ export interface OpenAiFake {
   /** For the `openai` client's `baseURL` (and OPENAI_BASE_URL). */
   baseUrl: string;
   requests: ChatRequest[];
+  /** The same calls as they arrived on the wire, with `abandoned` when the client hung up first. */
+  received: RecordedRequest[];
   close(): Promise<void>;
 }
 
@@ -72,5 +74,5 @@ export async function startOpenAiFake(script: (request: ChatRequest, index: numb
       return script(request, requests.length - 1);
     },
   });
-  return { baseUrl: `${fixture.url}/v1`, requests, close: () => fixture.close() };
+  return { baseUrl: `${fixture.url}/v1`, requests, received: fixture.requests, close: () => fixture.close() };
 }

@@ -107,6 +107,8 @@ export const TOOL_ACTIVITY_OPTIONS = {
 /** One model call: not side-effecting, so retried like a read; 429 waits come from `nextRetryDelay`. */
 export const LLM_ACTIVITY_OPTIONS = {
   startToCloseTimeout: '2 minutes',
+  // Heartbeats carry a cancel to the call in flight and move a dead worker's call on.
+  heartbeatTimeout: '10 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
