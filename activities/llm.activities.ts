@@ -1,8 +1,12 @@
 import {
   FAILURE_TYPES,
+  keywordPlan,
+  MAIN_AGENT_KEY,
   TOOLS,
   toolFunctionName,
   toolOfFunctionName,
+  type CandidateSummary,
+  type DelegationPlan,
   type JsonValue,
   type ResponseFormat,
   type RunError,
@@ -153,6 +157,104 @@ export const createLlmActivities = ({ history, openai, defaultModel, previewByte
 });
 
 export type LlmActivities = ReturnType<typeof createLlmActivities>;
+
+export interface DelegationRequest {
+  runId: string;
+  task: string;
+  candidates: CandidateSummary[];
+}
+
+/** The planner's answer, as its JSON Schema (structured output) demands. */
+const PLAN_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reason', 'chosen'],
+  properties: {
+    reason: { type: 'string' },
+    chosen: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['agent', 'microAgents', 'reason'],
+        properties: { agent: { type: 'string' }, microAgents: { type: 'array', items: { type: 'string' } }, reason: { type: 'string' } },
+      },
+    },
+  },
+};
+
+const PLANNER_PROMPT =
+  'You route a task to the micro agents that can do it. Each candidate agent has a ref and micro agents with keys. ' +
+  'Choose the fewest micro agents that together do the task (their dependencies run too), or none when none fits, and say why.';
+
+/**
+ * A delegated run's plan: the model chooses micro agents of the candidates (structured output), or, with no
+ * model configured, the keyword router does. Stored once as the run's `plan` step.
+ */
+export const createDelegationActivities = ({ history, openai, defaultModel }: Omit<LlmDependencies, 'previewBytes'>) => ({
+  async planDelegation(request: DelegationRequest): Promise<DelegationPlan> {
+    const context = Context.current();
+    const { info, cancellationSignal } = context;
+    const step: ModelStepRef = { runId: request.runId, microAgentKey: MAIN_AGENT_KEY, stepId: 'plan', position: 0, kind: 'plan' };
+    const attempt = await history.startStepAttempt(step, info.attempt);
+    if (!attempt.started && attempt.succeeded) return (await history.loadPlan(request.runId)) as unknown as DelegationPlan;
+    const input = { task: request.task, candidates: request.candidates.map((candidate) => candidate.ref) };
+    // The planner never sees step arguments, which may hold secrets: only names, descriptions and instructions.
+    if (!openai || !defaultModel) {
+      const plan = keywordPlan(request.task, request.candidates);
+      await history.linkAgents(request.runId, linkedAgents(plan, request.candidates));
+      await history.markStepSucceeded(step, info.attempt, input, plan as unknown as JsonValue);
+      return plan;
+    }
+    let completion: OpenAI.Chat.Completions.ChatCompletion;
+    try {
+      completion = await withHeartbeats(context, () =>
+        openai.chat.completions.create(
+          {
+            model: defaultModel,
+            messages: [
+              { role: 'system', content: PLANNER_PROMPT },
+              { role: 'user', content: JSON.stringify({ task: request.task, candidates: request.candidates }) },
+            ],
+            response_format: { type: 'json_schema', json_schema: { name: 'delegation_plan', strict: true, schema: PLAN_SCHEMA } },
+          },
+          { signal: cancellationSignal },
+        ),
+      );
+    } catch (error) {
+      const failure = classifyError(error);
+      await history.markStepFailed(step, info.attempt, { type: failure.type ?? 'Error', message: failure.message }, input);
+      throw failure;
+    }
+    const answer = answerOf(completion.choices[0]?.message.content ?? '', 'json') as Omit<DelegationPlan, 'planner'> | undefined;
+    if (!answer || !Array.isArray(answer.chosen)) {
+      const error = { type: FAILURE_TYPES.invalidModelAnswer, message: 'the planner did not answer with a plan' };
+      await history.markStepFailed(step, info.attempt, error, input);
+      throw ApplicationFailure.create({ ...error, nonRetryable: true });
+    }
+    const plan: DelegationPlan = { planner: 'model', reason: String(answer.reason ?? ''), chosen: answer.chosen.filter((entry) => knownChoice(entry, request.candidates)) };
+    await history.linkAgents(request.runId, linkedAgents(plan, request.candidates));
+    await history.markStepSucceeded(step, info.attempt, input, plan as unknown as JsonValue, { tokens: completion.usage?.total_tokens ?? 0, finishReason: 'stop' });
+    return plan;
+  },
+});
+
+export type DelegationActivities = ReturnType<typeof createDelegationActivities>;
+
+function linkedAgents(plan: DelegationPlan, candidates: readonly CandidateSummary[]): Array<{ id: string; version: number; ref: string }> {
+  return plan.chosen.flatMap(({ agent }) => {
+    const candidate = candidates.find((each) => each.ref === agent);
+    return candidate ? [{ id: candidate.agentId, version: candidate.agentVersion, ref: candidate.ref }] : [];
+  });
+}
+
+/** A model may name agents or micro agents that do not exist; those are dropped. */
+function knownChoice(entry: DelegationPlan['chosen'][number], candidates: readonly CandidateSummary[]): boolean {
+  const candidate = candidates.find((each) => each.ref === entry.agent);
+  if (!candidate || !Array.isArray(entry.microAgents)) return false;
+  entry.microAgents = entry.microAgents.filter((key) => candidate.microAgents.some((microAgent) => microAgent.key === key));
+  return entry.microAgents.length > 0;
+}
 
 function functionTool(tool: ToolName): OpenAI.Chat.Completions.ChatCompletionTool {
   return { type: 'function', function: { name: toolFunctionName(tool), description: TOOLS[tool].description, parameters: TOOLS[tool].argsSchema } };

@@ -1,9 +1,10 @@
 import { LLM_ACTIVITY_OPTIONS, RUN_HISTORY_ACTIVITY_OPTIONS, TOOL_ACTIVITY_OPTIONS } from '@flowmate/contracts';
 import { proxyActivities } from '@temporalio/workflow';
-import type { LlmActivities } from '../activities/llm.activities';
+import type { DelegationActivities, LlmActivities } from '../activities/llm.activities';
 import type { RunHistoryActivities } from '../activities/run-history.activities';
 import type { ToolActivities } from '../activities/tool.activities';
 
 export const history = proxyActivities<RunHistoryActivities>(RUN_HISTORY_ACTIVITY_OPTIONS);
 export const tools = proxyActivities<ToolActivities>(TOOL_ACTIVITY_OPTIONS);
 export const llm = proxyActivities<LlmActivities>(LLM_ACTIVITY_OPTIONS);
+export const delegation = proxyActivities<DelegationActivities>(LLM_ACTIVITY_OPTIONS);

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_TOOL_CALLS, FAILURE_TYPES, systemPromptOf, type LlmLoopState, type MicroAgentInput, type MicroAgentWorkflow } from '@flowmate/contracts';
+import { DEFAULT_MAX_TOOL_CALLS, FAILURE_TYPES, localKeyOf, systemPromptOf, type LlmLoopState, type MicroAgentInput, type MicroAgentWorkflow } from '@flowmate/contracts';
 import { ApplicationFailure, continueAsNew, workflowInfo } from '@temporalio/workflow';
 import { llm, tools } from './activity-stubs';
 
@@ -31,7 +31,7 @@ export async function runLlmLoop(input: MicroAgentInput, onStep: (description: s
         tools: microAgent.tools,
         responseFormat: microAgent.responseFormat,
         maxTokens: agent.limits?.maxTokens,
-        prompt: state.turn === 1 ? { system: systemPromptOf(agent, microAgent), dependsOn: microAgent.dependsOn ?? [] } : undefined,
+        prompt: state.turn === 1 ? { system: systemPromptOf(agent, microAgent), dependsOn: (microAgent.dependsOn ?? []).map(localKeyOf) } : undefined,
         nextToolCall: { number: state.toolCalls + 1, position: state.position + 1 },
       },
     ]);

@@ -1,12 +1,16 @@
 import {
+  candidateOf,
   DEFAULT_RUN_TIMEOUT_SECONDS,
+  delegatedMicroAgents,
   FAILURE_TYPES,
   isLlmMicroAgent,
   microAgentWorkflowId,
   planWaves,
   progressQuery,
   RUN_SUMMARY,
+  summariesOf,
   summaryPromptOf,
+  type AgentDefinition,
   type MainAgentInput,
   type MainAgentResult,
   type MainAgentWorkflow,
@@ -16,7 +20,7 @@ import {
   type StepStatus,
 } from '@flowmate/contracts';
 import { ApplicationFailure, CancellationScope, executeChild, isCancellation, patched, setHandler } from '@temporalio/workflow';
-import { history, llm } from './activity-stubs';
+import { delegation, history, llm } from './activity-stubs';
 import { toRunError } from './failures';
 import { microAgentWorkflow } from './micro-agent.workflow';
 
@@ -26,15 +30,24 @@ import { microAgentWorkflow } from './micro-agent.workflow';
  */
 export const mainAgentWorkflow: MainAgentWorkflow = async (input: MainAgentInput): Promise<MainAgentResult> => {
   const { runId, definition } = input;
-  const statuses: Record<string, StepStatus> = Object.fromEntries(definition.microAgents.map((agent) => [agent.key, 'pending']));
+  // A delegated run's micro agents are known once its plan is.
+  let microAgents = definition.microAgents;
+  const statuses: Record<string, StepStatus> = {};
+  const track = (list: readonly MicroAgentDefinition[]): void => list.forEach((agent) => (statuses[agent.key] = 'pending'));
+  track(microAgents);
   setHandler(progressQuery, () => ({ microAgents: { ...statuses } }));
+
+  /** The agent a micro agent belongs to: this run's, or, delegated, the candidate it was taken from. */
+  const agentOf = (microAgent: MicroAgentDefinition): AgentDefinition =>
+    (input.delegation && candidateOf(input.delegation.candidates, microAgent.key)?.definition) || definition;
 
   const runMicroAgent = async (microAgent: MicroAgentDefinition): Promise<void> => {
     statuses[microAgent.key] = 'running';
+    const agent = agentOf(microAgent);
     try {
       await executeChild(microAgentWorkflow, {
         workflowId: microAgentWorkflowId(runId, microAgent.key),
-        args: [{ runId, microAgent, agent: { instructions: definition.instructions, model: definition.model, limits: definition.limits } }],
+        args: [{ runId, microAgent, agent: { instructions: agent.instructions, model: agent.model, limits: agent.limits } }],
         // The Web UI's timeline names the micro agent and its mode instead of repeating "microAgentWorkflow".
         staticSummary: `${microAgent.key} · ${isLlmMicroAgent(microAgent) ? 'llm' : 'steps'}`,
       });
@@ -46,7 +59,14 @@ export const mainAgentWorkflow: MainAgentWorkflow = async (input: MainAgentInput
   };
 
   const walkWaves = async (): Promise<void> => {
-    for (const wave of planWaves(definition.microAgents)) {
+    if (input.delegation) {
+      const { task, candidates } = input.delegation;
+      const plan = await delegation.planDelegation.executeWithOptions({ summary: 'plan · main agent' }, [{ runId, task, candidates: summariesOf(candidates) }]);
+      microAgents = delegatedMicroAgents(candidates, plan);
+      track(microAgents);
+      await history.markRunStarted({ runId, microAgentKeys: microAgents.map((agent) => agent.key) });
+    }
+    for (const wave of planWaves(microAgents)) {
       const settled = await Promise.allSettled(wave.map(runMicroAgent));
       const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
       if (failed) throw failed.reason;
@@ -57,7 +77,7 @@ export const mainAgentWorkflow: MainAgentWorkflow = async (input: MainAgentInput
   // Its own scope, so a timeout (this scope cancelled) tells itself apart from an outside cancel (the root's).
   const walkScope = new CancellationScope({ cancellable: true, timeout: timeoutMs });
   try {
-    await history.markRunStarted({ runId, microAgentKeys: definition.microAgents.map((agent) => agent.key) });
+    await history.markRunStarted({ runId, microAgentKeys: microAgents.map((agent) => agent.key) });
     await walkScope.run(walkWaves);
   } catch (error) {
     const outcome = failureOutcome(error, { timedOut: walkScope.consideredCancelled, timeoutMs, statuses });
@@ -68,7 +88,7 @@ export const mainAgentWorkflow: MainAgentWorkflow = async (input: MainAgentInput
 
   if (definition.instructions && patched('run-summary')) {
     try {
-      await summarise(input);
+      await summarise(input, microAgents);
     } catch (error) {
       const outcome = failureOutcome(error, { timedOut: false, timeoutMs, statuses });
       await CancellationScope.nonCancellable(() => history.markRunFinished({ runId, ...outcome }));
@@ -80,7 +100,7 @@ export const mainAgentWorkflow: MainAgentWorkflow = async (input: MainAgentInput
 };
 
 /** The main agent's summary of what its micro agents produced, when a model is configured. */
-async function summarise({ runId, definition }: MainAgentInput): Promise<void> {
+async function summarise({ runId, definition }: MainAgentInput, microAgents: readonly MicroAgentDefinition[]): Promise<void> {
   await llm.callModel.executeWithOptions({ summary: 'summary · main agent' }, [
     {
       runId,
@@ -90,7 +110,7 @@ async function summarise({ runId, definition }: MainAgentInput): Promise<void> {
       model: definition.model,
       tools: [],
       maxTokens: definition.limits?.maxTokens,
-      prompt: { system: summaryPromptOf(definition), dependsOn: definition.microAgents.map((agent) => agent.key) },
+      prompt: { system: summaryPromptOf(definition), dependsOn: microAgents.map((agent) => agent.key) },
       nextToolCall: { number: 1, position: 1 },
       optional: true,
     },

@@ -1,4 +1,4 @@
-import { armFailpoints, createLlmActivities, createRunHistoryActivities, createToolActivities, createToolExecutors } from '@flowmate/activities';
+import { armFailpoints, createDelegationActivities, createLlmActivities, createRunHistoryActivities, createToolActivities, createToolExecutors } from '@flowmate/activities';
 import type { AppConfig } from '@flowmate/config';
 import { createDataConverter } from '@flowmate/crypto';
 import { createDataSource, RunHistoryRepository } from '@flowmate/db';
@@ -39,6 +39,7 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
         ...createRunHistoryActivities({ history }),
         ...createToolActivities({ history, tools: createToolExecutors({ http, model }), failpoint }),
         ...createLlmActivities({ history, ...model, previewBytes: config.api.outputPreviewBytes }),
+        ...createDelegationActivities({ history, ...model }),
       },
       ...workflows,
       shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,

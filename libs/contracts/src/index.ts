@@ -1,5 +1,6 @@
 export * from './agent-definition';
 export * from './agent-graph';
+export * from './delegation';
 export * from './json';
 export * from './llm-prompt';
 export * from './run-status';

@@ -11,11 +11,11 @@ export function systemPromptOf(agent: Pick<AgentDefinition, 'instructions'>, mic
   return parts.filter((part): part is string => part !== undefined).join('\n\n');
 }
 
-/**
- * The main agent's summary of a run: one model call after the last micro agent, stored as a step of its
- * own (not a micro agent: `~` is no key character) and shown as the run output's `summary`.
- */
-export const RUN_SUMMARY = { microAgentKey: '~main', stepId: 'summary', outputKey: 'summary' } as const;
+/** Where the main agent's own steps (a delegated run's plan, a run's summary) are recorded: `~` is no key character. */
+export const MAIN_AGENT_KEY = '~main';
+
+/** The main agent's summary of a run: one model call after the last micro agent, shown as the run output's `summary`. */
+export const RUN_SUMMARY = { microAgentKey: MAIN_AGENT_KEY, stepId: 'summary', outputKey: 'summary' } as const;
 
 export function summaryPromptOf(agent: Pick<AgentDefinition, 'instructions'>): string {
   return [

@@ -1,6 +1,7 @@
 import { defineSearchAttributeKey, SearchAttributeType, type ActivityOptions } from '@temporalio/common';
 import { defineQuery } from '@temporalio/workflow';
 import type { AgentDefinition, AgentLimits, MicroAgentDefinition } from './agent-definition';
+import type { DelegationCandidate } from './delegation';
 import type { RunTrigger, StepStatus } from './run-status';
 
 export const DEFAULT_TASK_QUEUE = 'flowmate';
@@ -23,10 +24,14 @@ export const SEARCH_ATTRIBUTES = {
 export interface MainAgentInput {
   runId: string;
   userId: string;
-  agentId: string;
-  agentVersion: number;
+  /** Absent on a delegated run, which has no single agent. */
+  agentId?: string;
+  agentVersion?: number;
   trigger: RunTrigger;
+  /** A delegated run's holds only the task as `instructions`; its micro agents come from the plan. */
   definition: AgentDefinition;
+  /** A delegated run: the planner picks micro agents of these agents for the task. */
+  delegation?: { task: string; candidates: DelegationCandidate[] };
 }
 
 export interface MainAgentResult {

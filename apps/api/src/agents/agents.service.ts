@@ -1,6 +1,6 @@
-import type { AgentDefinition } from '@flowmate/contracts';
+import { DEFINITION_LIMITS, type AgentDefinition } from '@flowmate/contracts';
 import { AgentsRepository, type AgentEntity } from '@flowmate/db';
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
 import { withCursorCheck } from '../common/invalid-cursor';
 import type { PageDto, PageQueryDto } from '../common/page-query.dto';
@@ -31,6 +31,15 @@ export class AgentsService {
 
   async delete(user: AuthUser, id: string): Promise<void> {
     if (!(await this.agents.deleteOwned(user.id, id))) throw agentNotFound();
+  }
+
+  /** The agents a delegated task may use: the named ones (404 naming any that is not the user's), else the newest. */
+  async findOwnedForDelegation(user: AuthUser, ids?: string[]): Promise<AgentEntity[]> {
+    const agents = await this.agents.listOwnedForDelegation(user.id, ids, DEFINITION_LIMITS.microAgents);
+    const missing = (ids ?? []).filter((id) => !agents.some((agent) => agent.id === id));
+    if (missing.length > 0) throw new NotFoundException(`Agent not found: ${missing.join(', ')}`);
+    if (agents.length === 0) throw new UnprocessableEntityException('There is no agent to delegate the task to; create one first');
+    return agents;
   }
 
   /** Another user's agent is indistinguishable from a missing one. */

@@ -1,5 +1,5 @@
 import type { AppConfig } from '@flowmate/config';
-import { FAILURE_TYPES, SEARCH_ATTRIBUTES, WORKFLOW_NAMES, type MainAgentWorkflow } from '@flowmate/contracts';
+import { FAILURE_TYPES, SEARCH_ATTRIBUTES, WORKFLOW_NAMES, type DelegationCandidate, type MainAgentWorkflow } from '@flowmate/contracts';
 import { RunsRepository, type AgentEntity, type AgentRunEntity } from '@flowmate/db';
 import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
@@ -8,7 +8,14 @@ import { InjectConfig } from '../core/app-config.provider';
 /** How long a caller waits for Temporal before the run is refused with 503. */
 const START_DEADLINE_MS = 5_000;
 
-/** Starts the parent workflow of a queued run; the workflow id makes a repeated start harmless. */
+/** What a run starts: one agent, or a delegated task over some of the user's agents. */
+export type RunTarget = { agent: AgentEntity } | { delegation: { task: string; candidates: DelegationCandidate[] } };
+
+/**
+ * The one place runs are handed to Temporal, whatever started them (manual now, delegated; schedules,
+ * webhooks and reruns next): the workflow id makes a repeated start harmless. The outbox of the
+ * reliability issue replaces the inside of `launch` only.
+ */
 @Injectable()
 export class RunLauncher {
   private readonly logger = new Logger(RunLauncher.name);
@@ -19,9 +26,9 @@ export class RunLauncher {
     private readonly runs: RunsRepository,
   ) {}
 
-  async launch(run: AgentRunEntity, agent: AgentEntity): Promise<void> {
+  async launch(run: AgentRunEntity, target: RunTarget): Promise<void> {
     try {
-      await this.temporal.withDeadline(Date.now() + START_DEADLINE_MS, () => this.start(run, agent));
+      await this.temporal.withDeadline(Date.now() + START_DEADLINE_MS, () => this.start(run, target));
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return;
       this.logger.error({ err: error, runId: run.id }, 'could not start the run workflow');
@@ -32,7 +39,9 @@ export class RunLauncher {
     }
   }
 
-  private async start(run: AgentRunEntity, agent: AgentEntity): Promise<void> {
+  private async start(run: AgentRunEntity, target: RunTarget): Promise<void> {
+    const agent = 'agent' in target ? target.agent : undefined;
+    const delegation = 'delegation' in target ? target.delegation : undefined;
     await this.temporal.workflow.start<MainAgentWorkflow>(WORKFLOW_NAMES.mainAgent, {
       workflowId: run.workflowId,
       taskQueue: this.config.temporal.taskQueue,
@@ -40,18 +49,20 @@ export class RunLauncher {
         {
           runId: run.id,
           userId: run.userId,
-          agentId: agent.id,
-          agentVersion: run.agentVersion,
+          agentId: agent?.id,
+          agentVersion: run.agentVersion ?? undefined,
           trigger: run.trigger,
-          definition: agent.definition,
+          // A delegated run's main agent has the task for instructions; its micro agents come from its plan.
+          definition: agent ? agent.definition : { name: 'Delegated task', instructions: delegation?.task, microAgents: [] },
+          delegation,
         },
       ],
       typedSearchAttributes: [
         { key: SEARCH_ATTRIBUTES.userId, value: run.userId },
-        { key: SEARCH_ATTRIBUTES.agentId, value: agent.id },
+        ...(agent ? [{ key: SEARCH_ATTRIBUTES.agentId, value: agent.id }] : []),
         { key: SEARCH_ATTRIBUTES.trigger, value: run.trigger },
       ],
-      memo: { agentName: agent.name, agentVersion: run.agentVersion },
+      memo: agent ? { agentName: agent.name, agentVersion: run.agentVersion } : { task: delegation?.task },
       // A relaunch after the first execution closed must not run the same run twice.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });

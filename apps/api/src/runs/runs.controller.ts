@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, ParseUUIDP
 import { ApiBearerAuth, ApiHeader, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../auth/auth-user';
 import type { PageDto } from '../common/page-query.dto';
-import { ListRunsQueryDto, StartRunDto, type RunDto, type RunStartedDto, type RunSummaryDto, type StepOutputDto } from './dto/run.dto';
+import { DelegateTaskDto, ListRunsQueryDto, StartRunDto, type RunDto, type RunStartedDto, type RunSummaryDto, type StepOutputDto } from './dto/run.dto';
 import { RunsService } from './runs.service';
 
 @ApiTags('runs')
@@ -21,6 +21,13 @@ export class RunsController {
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<RunStartedDto> {
     return this.runs.start(user, agentId, dto, idempotencyKey);
+  }
+
+  @Post('agents/delegate/task')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key, same run' })
+  delegate(@CurrentUser() user: AuthUser, @Body() dto: DelegateTaskDto, @Headers('idempotency-key') idempotencyKey?: string): Promise<RunStartedDto> {
+    return this.runs.delegate(user, dto, idempotencyKey);
   }
 
   @Get('runs')

@@ -1,5 +1,5 @@
 import type { AppConfig } from '@flowmate/config';
-import type { JsonValue } from '@flowmate/contracts';
+import { agentRefs, type JsonValue } from '@flowmate/contracts';
 import { RunsRepository, type AgentEntity, type AgentRunEntity, type NewRun } from '@flowmate/db';
 import { BadRequestException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import stableStringify from 'fast-json-stable-stringify';
@@ -10,14 +10,22 @@ import { InjectConfig } from '../core/app-config.provider';
 import type { AuthUser } from '../auth/auth-user';
 import { withCursorCheck } from '../common/invalid-cursor';
 import type { PageDto } from '../common/page-query.dto';
-import { toRunResponse, toRunStarted, toRunSummary, type ListRunsQueryDto, type RunDto, type RunStartedDto, type RunSummaryDto, type StartRunDto, type StepOutputDto } from './dto/run.dto';
+import { toRunResponse, toRunStarted, toRunSummary, type ListRunsQueryDto, type RunDto, type RunStartedDto, type RunSummaryDto, type StartRunDto, type StepOutputDto, type DelegateTaskDto } from './dto/run.dto';
 import { RunLauncher } from './run-launcher';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const FOREIGN_KEY_VIOLATION = '23503';
 
-const fingerprint = (agentId: string, input: JsonValue): string =>
-  createHash('sha256').update(stableStringify({ agentId, input })).digest('hex');
+const fingerprint = (request: Record<string, JsonValue>): string => createHash('sha256').update(stableStringify(request)).digest('hex');
+
+function checkIdempotencyKey(idempotencyKey: string | undefined): void {
+  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+    throw new BadRequestException({
+      message: 'Request validation failed',
+      details: [{ path: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' }],
+    });
+  }
+}
 
 @Injectable()
 export class RunsService {
@@ -30,15 +38,10 @@ export class RunsService {
 
   /** The same Idempotency-Key returns the same run and never starts a second workflow. */
   async start(user: AuthUser, agentId: string, dto: StartRunDto, idempotencyKey?: string): Promise<RunStartedDto> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new BadRequestException({
-        message: 'Request validation failed',
-        details: [{ path: 'Idempotency-Key', message: 'must be 1 to 200 visible ASCII characters' }],
-      });
-    }
+    checkIdempotencyKey(idempotencyKey);
     const agent = await this.agents.findOwned(user, agentId);
     const input = dto.input ?? {};
-    const requestFingerprint = idempotencyKey === undefined ? undefined : fingerprint(agent.id, input);
+    const requestFingerprint = idempotencyKey === undefined ? undefined : fingerprint({ agentId: agent.id, input });
     const { run } = await this.createQueued({
       userId: user.id,
       agentId: agent.id,
@@ -51,7 +54,35 @@ export class RunsService {
     if (run.requestFingerprint !== (requestFingerprint ?? null)) {
       throw new UnprocessableEntityException('This Idempotency-Key was already used for a different request (another agent or input)');
     }
-    if (await this.isStartable(run, agent)) await this.launcher.launch(run, agent);
+    if (await this.isStartable(run, agent)) await this.launcher.launch(run, { agent });
+    return toRunStarted(run, this.launcher.uiLink);
+  }
+
+  /** A task for the main agent: it plans which of the user's agents and micro agents do it, and runs those. */
+  async delegate(user: AuthUser, dto: DelegateTaskDto, idempotencyKey?: string): Promise<RunStartedDto> {
+    checkIdempotencyKey(idempotencyKey);
+    const agents = await this.agents.findOwnedForDelegation(user, dto.agentIds);
+    const refs = agentRefs(agents.map((agent) => agent.name));
+    const candidates = agents.map((agent, index) => ({ ref: refs[index], agentId: agent.id, agentVersion: agent.version, definition: agent.definition }));
+    const input = dto.input ?? {};
+    const requestFingerprint = idempotencyKey === undefined ? undefined : fingerprint({ task: dto.task, agentIds: agents.map((agent) => agent.id), input });
+    const { run } = await this.runs.createQueued({
+      userId: user.id,
+      agentId: null,
+      agentVersion: null,
+      task: dto.task,
+      trigger: 'delegate',
+      input,
+      idempotencyKey,
+      requestFingerprint,
+    });
+    if (run.requestFingerprint !== (requestFingerprint ?? null)) {
+      throw new UnprocessableEntityException('This Idempotency-Key was already used for a different request');
+    }
+    if (run.status === 'queued' || (await this.runs.requeueUnstarted(run.id))) {
+      run.status = 'queued';
+      await this.launcher.launch(run, { delegation: { task: dto.task, candidates } });
+    }
     return toRunStarted(run, this.launcher.uiLink);
   }
 

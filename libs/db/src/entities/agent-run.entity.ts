@@ -2,6 +2,13 @@ import type { JsonValue, RunError, RunStatus, RunTrigger } from '@flowmate/contr
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
 import { RunStepEntity } from './run-step.entity';
 
+/** An agent a delegated run used. */
+export interface LinkedAgent {
+  id: string;
+  version: number;
+  ref: string;
+}
+
 @Entity('agent_runs')
 export class AgentRunEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -14,8 +21,17 @@ export class AgentRunEntity {
   @Column('uuid', { name: 'agent_id', nullable: true })
   agentId!: string | null;
 
-  @Column('int', { name: 'agent_version' })
-  agentVersion!: number;
+  /** Null on a delegated run, which uses several agents: see `agents`. */
+  @Column('int', { name: 'agent_version', nullable: true })
+  agentVersion!: number | null;
+
+  /** A delegated run's task. */
+  @Column('text', { nullable: true })
+  task!: string | null;
+
+  /** A delegated run: the agents (and versions) its plan used. */
+  @Column('jsonb', { nullable: true })
+  agents!: LinkedAgent[] | null;
 
   @Column('text')
   trigger!: RunTrigger;

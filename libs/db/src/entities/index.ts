@@ -7,5 +7,6 @@ import { UserEntity } from './user.entity';
 
 export { AgentEntity, AgentRunEntity, MagicLinkEntity, RefreshTokenEntity, RunStepEntity, UserEntity };
 export type { RunStepKind } from './run-step.entity';
+export type { LinkedAgent } from './agent-run.entity';
 
 export const ENTITIES = [UserEntity, MagicLinkEntity, RefreshTokenEntity, AgentEntity, AgentRunEntity, RunStepEntity];

@@ -2,8 +2,8 @@ import type { JsonValue, RunError, StepStatus, ToolName } from '@flowmate/contra
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { AgentRunEntity } from './agent-run.entity';
 
-/** `micro_agent` rows track a child workflow; `tool` rows one tool call inside it; `llm` rows one model call. */
-export type RunStepKind = 'micro_agent' | 'tool' | 'llm';
+/** `micro_agent` rows track a child workflow; `tool` rows one tool call inside it; `llm` rows one model call; `plan` a delegated run's plan. */
+export type RunStepKind = 'micro_agent' | 'tool' | 'llm' | 'plan';
 
 @Entity('run_steps')
 export class RunStepEntity {

@@ -19,6 +19,13 @@ export class AgentsRepository {
     return this.agents.findOneBy({ id, userId });
   }
 
+  /** The user's agents a delegated task may use: the given ones, or the newest `limit`. */
+  listOwnedForDelegation(userId: string, ids: readonly string[] | undefined, limit: number): Promise<AgentEntity[]> {
+    const query = this.agents.createQueryBuilder('agent').where('agent.user_id = :userId', { userId });
+    if (ids) query.andWhere('agent.id IN (:...ids)', { ids });
+    return query.orderBy('agent.created_at', 'DESC').limit(limit).getMany();
+  }
+
   listOwned(userId: string, page: PageRequest): Promise<Page<AgentEntity>> {
     return pageNewestFirst(this.agents.createQueryBuilder('agent').where('agent.user_id = :userId', { userId }), page);
   }

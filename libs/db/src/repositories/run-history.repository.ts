@@ -1,4 +1,4 @@
-import { FAILURE_TYPES, isJsonObject, type JsonValue, type RunError, type RunStatus, type StepStatus, type TemplateContext, type ToolName } from '@flowmate/contracts';
+import { FAILURE_TYPES, isJsonObject, siblingKey, type JsonValue, type RunError, type RunStatus, type StepStatus, type TemplateContext, type ToolName } from '@flowmate/contracts';
 import type { DataSource } from 'typeorm';
 
 export interface ToolStepRef {
@@ -15,7 +15,8 @@ export interface ModelStepRef {
   microAgentKey: string;
   stepId: string;
   position: number;
-  kind: 'llm';
+  /** `plan`: a delegated run's choice of micro agents, by a model or by keywords. */
+  kind: 'llm' | 'plan';
 }
 
 export type StepRef = ToolStepRef | ModelStepRef;
@@ -236,9 +237,23 @@ export class RunHistoryRepository {
     }));
   }
 
+  /** Links a delegated run to the agents (and versions) its plan uses. */
+  async linkAgents(runId: string, agents: ReadonlyArray<{ id: string; version: number; ref: string }>): Promise<void> {
+    await this.db.query(`UPDATE agent_runs SET agents = $2 WHERE id = $1`, [runId, JSON.stringify(agents)]);
+  }
+
+  /** A delegated run's plan, as its plan step stored it. */
+  async loadPlan(runId: string): Promise<JsonValue> {
+    const [row] = (await this.db.query(`SELECT output FROM run_steps WHERE run_id = $1 AND kind = 'plan' AND status = 'succeeded'`, [runId])) as Array<{
+      output: JsonValue;
+    }>;
+    if (!row) throw new Error(`run ${runId} has no plan`);
+    return row.output;
+  }
+
   /** Tokens every model call of the run has used so far. */
   async tokensUsed(runId: string): Promise<number> {
-    const [row] = (await this.db.query(`SELECT COALESCE(SUM(tokens), 0)::int AS used FROM run_steps WHERE run_id = $1 AND kind = 'llm'`, [runId])) as Array<{
+    const [row] = (await this.db.query(`SELECT COALESCE(SUM(tokens), 0)::int AS used FROM run_steps WHERE run_id = $1 AND kind IN ('llm', 'plan')`, [runId])) as Array<{
       used: number;
     }>;
     return row.used;
@@ -248,7 +263,9 @@ export class RunHistoryRepository {
   async loadTemplateContext(runId: string, microAgentKey: string, needs: TemplateNeeds): Promise<TemplateContext> {
     const [run] = (await this.db.query(`SELECT input FROM agent_runs WHERE id = $1`, [runId])) as Array<{ input: JsonValue }>;
     if (!run) throw new Error(`run ${runId} does not exist`);
-    const stepKeys = [...needs.agentKeys, ...needs.stepIds.map((id) => toolStepKey(microAgentKey, id))];
+    // In a delegated run a micro agent's siblings carry its agent's prefix; its templates name them without.
+    const agentKeys = new Map(needs.agentKeys.map((key) => [siblingKey(microAgentKey, key), key]));
+    const stepKeys = [...agentKeys.keys(), ...needs.stepIds.map((id) => toolStepKey(microAgentKey, id))];
     // A micro agent's output is the output of the step it refers to.
     const rows = stepKeys.length
       ? ((await this.db.query(
@@ -261,7 +278,7 @@ export class RunHistoryRepository {
       : [];
     const context: TemplateContext = { input: run.input, agents: {}, steps: {} };
     for (const row of rows) {
-      if (row.kind === 'micro_agent') context.agents[row.step_key] = { output: row.output };
+      if (row.kind === 'micro_agent') context.agents[agentKeys.get(row.step_key) ?? row.step_key] = { output: row.output };
       else context.steps[stepIdOf(row.step_key, microAgentKey)] = { output: row.output };
     }
     return context;

@@ -7,15 +7,17 @@ import { pageNewestFirst, type Page, type PageRequest } from './page';
 
 export interface NewRun {
   userId: string;
-  agentId: string;
-  agentVersion: number;
+  /** Null on a delegated run. */
+  agentId: string | null;
+  agentVersion: number | null;
+  task?: string;
   trigger: RunTrigger;
   input: JsonValue;
   idempotencyKey?: string;
   requestFingerprint?: string;
 }
 
-const SUMMARY_COLUMNS = ['id', 'userId', 'agentId', 'agentVersion', 'trigger', 'status', 'workflowId', 'error', 'createdAt', 'startedAt', 'finishedAt'] as const;
+const SUMMARY_COLUMNS = ['id', 'userId', 'agentId', 'agentVersion', 'task', 'agents', 'trigger', 'status', 'workflowId', 'error', 'createdAt', 'startedAt', 'finishedAt'] as const;
 export type AgentRunSummary = Pick<AgentRunEntity, (typeof SUMMARY_COLUMNS)[number]>;
 
 export interface RunFilter {
@@ -75,6 +77,7 @@ export class RunsRepository {
           workflowId: runWorkflowId(id),
           idempotencyKey: run.idempotencyKey ?? null,
           requestFingerprint: run.requestFingerprint ?? null,
+          task: run.task ?? null,
         }),
       )
       // The id is fresh, so the one conflict possible is on the user's (user_id, idempotency_key).

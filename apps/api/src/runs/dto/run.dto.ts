@@ -1,13 +1,35 @@
-import { RUN_STATUSES, RUN_SUMMARY, type JsonValue, type RunError, type RunStatus, type RunTrigger, type StepStatus, type ToolName } from '@flowmate/contracts';
-import { stepIdOf, toolStepKey, type AgentRunEntity, type AgentRunSummary, type StepWithPreviews } from '@flowmate/db';
+import { DEFINITION_LIMITS, MAIN_AGENT_KEY, RUN_STATUSES, RUN_SUMMARY, type JsonValue, type RunError, type RunStatus, type RunTrigger, type StepStatus, type ToolName } from '@flowmate/contracts';
+import { stepIdOf, toolStepKey, type AgentRunEntity, type AgentRunSummary, type LinkedAgent, type StepWithPreviews } from '@flowmate/db';
 
 const RUN_SUMMARY_STEP_KEY = toolStepKey(RUN_SUMMARY.microAgentKey, RUN_SUMMARY.stepId);
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsObject, IsOptional, IsUUID } from 'class-validator';
+const PLAN_STEP_KEY = toolStepKey(MAIN_AGENT_KEY, 'plan');
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/page-query.dto';
 
 export class StartRunDto {
   @ApiPropertyOptional({ description: 'Read by {{input.…}} templates', example: { owner: 'acme' } })
+  @IsOptional()
+  @IsObject()
+  input?: Record<string, JsonValue>;
+}
+
+export class DelegateTaskDto {
+  @ApiProperty({ description: 'What the main agent should get done with your agents', example: 'Post a digest of open pull requests to #dev' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(DEFINITION_LIMITS.instructionsLength)
+  task!: string;
+
+  @ApiPropertyOptional({ description: 'Only these agents (default: your newest 20)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(DEFINITION_LIMITS.microAgents)
+  @IsUUID('all', { each: true })
+  agentIds?: string[];
+
+  @ApiPropertyOptional({ description: 'Read by {{input.…}} templates of the chosen micro agents' })
   @IsOptional()
   @IsObject()
   input?: Record<string, JsonValue>;
@@ -34,8 +56,11 @@ export interface RunStartedDto {
 
 export interface RunSummaryDto {
   id: string;
+  /** Null on a delegated run: `agents` lists the agents it used. */
   agentId: string | null;
-  agentVersion: number;
+  agentVersion: number | null;
+  task: string | null;
+  agents: LinkedAgent[] | null;
   trigger: RunTrigger;
   status: RunStatus;
   workflowId: string;
@@ -103,6 +128,8 @@ export const toRunSummary = (run: AgentRunSummary, uiLink: TemporalUiLink): RunS
   id: run.id,
   agentId: run.agentId,
   agentVersion: run.agentVersion,
+  task: run.task,
+  agents: run.agents,
   trigger: run.trigger,
   status: run.status,
   workflowId: run.workflowId,
@@ -154,9 +181,14 @@ export function toRunResponse(run: AgentRunEntity, steps: StepWithPreviews[], ui
     steps: steps.filter((row) => row.kind !== 'micro_agent' && row.microAgentKey === agent.microAgentKey).map(toStep),
   }));
   const summary = steps.find((row) => row.stepKey === RUN_SUMMARY_STEP_KEY && row.status === 'succeeded');
+  const plan = steps.find((row) => row.stepKey === PLAN_STEP_KEY && row.status === 'succeeded');
   const output =
     run.status === 'succeeded'
-      ? { ...Object.fromEntries(agents.map((agent) => [agent.microAgentKey, outputOf(agent)])), ...(summary ? { [RUN_SUMMARY.outputKey]: summary.output.value } : {}) }
+      ? {
+          ...Object.fromEntries(agents.map((agent) => [agent.microAgentKey, outputOf(agent)])),
+          ...(summary ? { [RUN_SUMMARY.outputKey]: summary.output.value } : {}),
+          ...(plan ? { delegation: plan.output.value } : {}),
+        }
       : null;
   return { ...toRunSummary(run, uiLink), input: run.input, output, microAgents };
 }
