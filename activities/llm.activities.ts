@@ -7,6 +7,8 @@ import {
   toolOfFunctionName,
   type CandidateSummary,
   type DelegationPlan,
+  isJsonObject,
+  type JsonObject,
   type JsonValue,
   type ResponseFormat,
   type RunError,
@@ -168,9 +170,10 @@ export interface DelegationRequest {
 const PLAN_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['reason', 'chosen'],
+  required: ['reason', 'chosen', 'input'],
   properties: {
     reason: { type: 'string' },
+    input: { type: 'string', description: 'A JSON object of the run input the chosen micro agents read (their `inputs`), taken from the task; "{}" when none' },
     chosen: {
       type: 'array',
       items: {
@@ -185,7 +188,8 @@ const PLAN_SCHEMA = {
 
 const PLANNER_PROMPT =
   'You route a task to the micro agents that can do it. Each candidate agent has a ref and micro agents with keys. ' +
-  'Choose the fewest micro agents that together do the task (their dependencies run too), or none when none fits, and say why.';
+  'Choose the fewest micro agents that together do the task (their dependencies run too), or none when none fits, and say why. ' +
+  'Fill the run input their `inputs` name from the task.';
 
 /**
  * A delegated run's plan: the model chooses micro agents of the candidates (structured output), or, with no
@@ -232,14 +236,26 @@ export const createDelegationActivities = ({ history, openai, defaultModel }: Om
       await history.markStepFailed(step, info.attempt, error, input);
       throw ApplicationFailure.create({ ...error, nonRetryable: true });
     }
-    const plan: DelegationPlan = { planner: 'model', reason: String(answer.reason ?? ''), chosen: answer.chosen.filter((entry) => knownChoice(entry, request.candidates)) };
+    const plan: DelegationPlan = {
+      planner: 'model',
+      reason: String(answer.reason ?? ''),
+      chosen: answer.chosen.filter((entry) => knownChoice(entry, request.candidates)),
+      ...plannedInput((answer as { input?: unknown }).input),
+    };
     await history.linkAgents(request.runId, linkedAgents(plan, request.candidates));
+    if (plan.input) await history.addRunInput(request.runId, plan.input);
     await history.markStepSucceeded(step, info.attempt, input, plan as unknown as JsonValue, { tokens: completion.usage?.total_tokens ?? 0, finishReason: 'stop' });
     return plan;
   },
 });
 
 export type DelegationActivities = ReturnType<typeof createDelegationActivities>;
+
+/** The planner's input, when it is a JSON object; anything else is no input. */
+function plannedInput(text: unknown): Pick<DelegationPlan, 'input'> {
+  const input = typeof text === 'string' ? answerOf(text, 'json') : undefined;
+  return isJsonObject(input ?? null) && Object.keys(input as object).length > 0 ? { input: input as JsonObject } : {};
+}
 
 function linkedAgents(plan: DelegationPlan, candidates: readonly CandidateSummary[]): Array<{ id: string; version: number; ref: string }> {
   return plan.chosen.flatMap(({ agent }) => {

@@ -11,7 +11,7 @@ const githubDigest = (baseUrl: string): AgentDefinition => ({
   name: 'GitHub digest',
   description: 'Open pull requests, rendered as a digest',
   microAgents: [
-    { key: 'collect', tools: ['http.request'], steps: [{ id: 'prs', tool: 'http.request', args: { method: 'GET', url: `${baseUrl}/prs` } }] },
+    { key: 'collect', tools: ['http.request'], steps: [{ id: 'prs', tool: 'http.request', args: { method: 'GET', url: `${baseUrl}/prs?owner={{input.owner}}` } }] },
     {
       key: 'render',
       description: 'Render the pull request digest',
@@ -71,13 +71,19 @@ describe('delegated tasks with a model (e2e)', () => {
     await model.close();
   });
 
+  const fixture = () => setup.fixture;
+
   it("runs the micro agents the planner chose, with their dependencies, keyed by agent, and says why", async () => {
-    plannerReply = () => ({ reason: 'the digest renders pull requests', chosen: [{ agent: 'github-digest', microAgents: ['render'], reason: 'renders PRs' }] });
+    plannerReply = () => ({
+      reason: 'the digest renders pull requests',
+      chosen: [{ agent: 'github-digest', microAgents: ['render'], reason: 'renders PRs' }],
+      input: '{"owner": "acme", "since": "monday"}',
+    });
     const before = model.requests.length;
 
-    const run = await delegate(setup.stack, setup.ada, { task: 'Give me a digest of the open pull requests' });
+    const run = await delegate(setup.stack, setup.ada, { task: 'Give me a digest of the open pull requests of acme', input: { since: 'friday' } });
 
-    expect(run).toMatchObject({ status: 'succeeded', trigger: 'delegate', agentId: null, task: 'Give me a digest of the open pull requests' });
+    expect(run).toMatchObject({ status: 'succeeded', trigger: 'delegate', agentId: null, task: 'Give me a digest of the open pull requests of acme' });
     expect(run.agents).toEqual([{ id: setup.agentIds[0], version: 1, ref: 'github-digest' }]);
     expect(run.microAgents.map((agent: { key: string; workflowId: string }) => [agent.key, agent.workflowId])).toEqual([
       ['github-digest.collect', `${run.workflowId}/github-digest.collect`],
@@ -85,17 +91,26 @@ describe('delegated tasks with a model (e2e)', () => {
     ]);
     expect(run.output).toMatchObject({
       'github-digest.render': { text: 'PRs: Fix login Add search ' },
-      delegation: { planner: 'model', reason: 'the digest renders pull requests', chosen: [{ agent: 'github-digest', microAgents: ['render'], reason: 'renders PRs' }] },
+      delegation: {
+        planner: 'model',
+        reason: 'the digest renders pull requests',
+        chosen: [{ agent: 'github-digest', microAgents: ['render'], reason: 'renders PRs' }],
+        input: { owner: 'acme', since: 'monday' },
+      },
       summary: { text: 'Two pull requests are open.' },
     });
     const planner = model.requests[before];
     expect(planner.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'delegation_plan', strict: true } });
     expect(planner.messages[1].content).toContain('"ref":"weather"');
     expect(planner.messages[1].content).not.toContain('/prs');
+    expect(planner.messages[1].content).toContain('"inputs":["owner"]');
+    // The planner filled the input the chosen steps read; the caller's own fields win over its.
+    expect(fixture().requests.at(-1)?.path).toBe('/prs?owner=acme');
+    expect(run.input).toEqual({ owner: 'acme', since: 'friday' });
   });
 
   it('ends succeeded with nothing chosen, and the reason, when no micro agent fits', async () => {
-    plannerReply = () => ({ reason: 'none of these can book flights', chosen: [{ agent: 'ghost', microAgents: ['fly'], reason: 'made up' }] });
+    plannerReply = () => ({ reason: 'none of these can book flights', chosen: [{ agent: 'ghost', microAgents: ['fly'], reason: 'made up' }], input: '{}' });
 
     const run = await delegate(setup.stack, setup.ada, { task: 'Book me a flight' });
 

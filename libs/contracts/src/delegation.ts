@@ -1,5 +1,7 @@
 import type { AgentDefinition, MicroAgentDefinition } from './agent-definition';
 import { transitiveDependencies } from './agent-graph';
+import type { JsonObject } from './json';
+import { listTemplateReferences, parseTemplateExpression } from './templates';
 
 /** One of the user's agents a delegated task may use, under a short ref unique in the run. */
 export interface DelegationCandidate {
@@ -16,7 +18,22 @@ export interface CandidateSummary {
   agentVersion: number;
   name: string;
   description?: string;
-  microAgents: Array<Pick<MicroAgentDefinition, 'key' | 'description' | 'instructions' | 'tools'>>;
+  microAgents: Array<Pick<MicroAgentDefinition, 'key' | 'description' | 'instructions' | 'tools'> & { inputs: string[] }>;
+}
+
+/** The run input fields a micro agent's steps read (`{{input.owner}}` → `owner`), for the planner to supply. */
+function inputsRead(microAgent: MicroAgentDefinition): string[] {
+  const names = (microAgent.steps ?? []).flatMap((step) =>
+    listTemplateReferences(step.args).flatMap(({ expression }) => {
+      try {
+        const reference = parseTemplateExpression(expression);
+        return reference.root === 'input' && reference.path.length > 0 ? [reference.path[0]] : [];
+      } catch {
+        return [];
+      }
+    }),
+  );
+  return [...new Set(names)];
 }
 
 export function summariesOf(candidates: readonly DelegationCandidate[]): CandidateSummary[] {
@@ -26,7 +43,10 @@ export function summariesOf(candidates: readonly DelegationCandidate[]): Candida
     agentVersion,
     name: definition.name,
     description: definition.description,
-    microAgents: definition.microAgents.map(({ key, description, instructions, tools }) => ({ key, description, instructions, tools })),
+    microAgents: definition.microAgents.map((microAgent) => {
+      const { key, description, instructions, tools } = microAgent;
+      return { key, description, instructions, tools, inputs: inputsRead(microAgent) };
+    }),
   }));
 }
 
@@ -40,6 +60,8 @@ export interface DelegationPlan {
   planner: 'model' | 'keyword';
   reason: string;
   chosen: Array<{ agent: string; microAgents: string[]; reason: string }>;
+  /** Run input the model planner supplied for the chosen micro agents; the caller's own input wins over it. */
+  input?: JsonObject;
 }
 
 /** A delegated micro agent's key: `<agent ref>.<key>`, since micro agents of different agents may share a key. */

@@ -1,4 +1,4 @@
-import { FAILURE_TYPES, isJsonObject, siblingKey, type JsonValue, type RunError, type RunStatus, type StepStatus, type TemplateContext, type ToolName } from '@flowmate/contracts';
+import { FAILURE_TYPES, isJsonObject, siblingKey, type JsonObject, type JsonValue, type RunError, type RunStatus, type StepStatus, type TemplateContext, type ToolName } from '@flowmate/contracts';
 import type { DataSource } from 'typeorm';
 
 export interface ToolStepRef {
@@ -240,6 +240,11 @@ export class RunHistoryRepository {
   /** Links a delegated run to the agents (and versions) its plan uses. */
   async linkAgents(runId: string, agents: ReadonlyArray<{ id: string; version: number; ref: string }>): Promise<void> {
     await this.db.query(`UPDATE agent_runs SET agents = $2 WHERE id = $1`, [runId, JSON.stringify(agents)]);
+  }
+
+  /** Adds fields to a run's input; those the caller gave win. */
+  async addRunInput(runId: string, fields: JsonObject): Promise<void> {
+    await this.db.query(`UPDATE agent_runs SET input = $2::jsonb || input WHERE id = $1`, [runId, JSON.stringify(storable(fields))]);
   }
 
   /** A delegated run's plan, as its plan step stored it. */
