@@ -1,7 +1,7 @@
 import {
   FAILURE_TYPES,
   keywordPlan,
-  MAIN_AGENT_KEY,
+  DELEGATION_PLAN,
   TOOLS,
   toolFunctionName,
   toolOfFunctionName,
@@ -16,11 +16,11 @@ import {
 } from '@flowmate/contracts';
 import { checkResolvedArgs } from '@flowmate/contracts/validation';
 import { toolStepKey, type ModelStepRef, type PlannedToolCall, type RunHistoryRepository, type TranscriptRow } from '@flowmate/db';
-import { classifyError } from '@flowmate/integrations';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type OpenAI from 'openai';
 import { withHeartbeats } from './heartbeats';
+import { beginStepAttempt, recordCallFailure } from './step-attempts';
 import { answerOf, MODEL_NOT_CONFIGURED } from './model-answer';
 
 type ChatMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
@@ -83,11 +83,7 @@ export const createLlmActivities = ({ history, openai, defaultModel, previewByte
     if (request.optional && (!openai || !model)) return { stepKey: toolStepKey(request.microAgentKey, request.stepId), final: true, skipped: true, tokens: 0, toolCalls: [] };
     const step: ModelStepRef = { runId: request.runId, microAgentKey: request.microAgentKey, stepId: request.stepId, position: request.position, kind: 'llm' };
     const stepKey = toolStepKey(request.microAgentKey, request.stepId);
-    const attempt = await history.startStepAttempt(step, info.attempt);
-    if (!attempt.started) {
-      if (attempt.succeeded) return turnOf(stepKey, request, await history.loadTranscript(request.runId, request.microAgentKey, previewBytes));
-      throw new Error(`attempt ${info.attempt} of step ${stepKey} was superseded by a later attempt`);
-    }
+    if (await beginStepAttempt(history, step)) return turnOf(stepKey, request, await history.loadTranscript(request.runId, request.microAgentKey, previewBytes));
     const failStep = async (error: RunError): Promise<never> => {
       await history.markStepFailed(step, info.attempt, error);
       throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: true });
@@ -95,7 +91,7 @@ export const createLlmActivities = ({ history, openai, defaultModel, previewByte
     if (!openai || !model) return failStep(MODEL_NOT_CONFIGURED);
 
     const messages = request.prompt
-      ? await firstMessages(history, request, previewBytes)
+      ? await firstMessages(history, request, request.prompt, previewBytes)
       : messagesOf(await history.loadTranscript(request.runId, request.microAgentKey, previewBytes));
     // The prompt is stored once, with the first call; later calls are their transcript. (OpenAI's message
     // types are JSON but declare no index signature, hence the cast.)
@@ -125,13 +121,7 @@ export const createLlmActivities = ({ history, openai, defaultModel, previewByte
         ),
       );
     } catch (error) {
-      if (cancellationSignal.aborted) {
-        await history.markStepCancelled(step, info.attempt, input);
-        throw cancellationSignal.reason;
-      }
-      const failure = classifyError(error);
-      await history.markStepFailed(step, info.attempt, { type: failure.type ?? 'Error', message: failure.message }, input);
-      throw failure;
+      throw await recordCallFailure(history, step, error, input);
     }
 
     const message = completion.choices[0]?.message;
@@ -199,9 +189,8 @@ export const createDelegationActivities = ({ history, openai, defaultModel }: Om
   async planDelegation(request: DelegationRequest): Promise<DelegationPlan> {
     const context = Context.current();
     const { info, cancellationSignal } = context;
-    const step: ModelStepRef = { runId: request.runId, microAgentKey: MAIN_AGENT_KEY, stepId: 'plan', position: 0, kind: 'plan' };
-    const attempt = await history.startStepAttempt(step, info.attempt);
-    if (!attempt.started && attempt.succeeded) return (await history.loadPlan(request.runId)) as unknown as DelegationPlan;
+    const step: ModelStepRef = { runId: request.runId, microAgentKey: DELEGATION_PLAN.microAgentKey, stepId: DELEGATION_PLAN.stepId, position: 0, kind: 'plan' };
+    if (await beginStepAttempt(history, step)) return (await history.loadPlan(request.runId)) as unknown as DelegationPlan;
     const input = { task: request.task, candidates: request.candidates.map((candidate) => candidate.ref) };
     // The planner never sees step arguments, which may hold secrets: only names, descriptions and instructions.
     if (!openai || !defaultModel) {
@@ -226,9 +215,7 @@ export const createDelegationActivities = ({ history, openai, defaultModel }: Om
         ),
       );
     } catch (error) {
-      const failure = classifyError(error);
-      await history.markStepFailed(step, info.attempt, { type: failure.type ?? 'Error', message: failure.message }, input);
-      throw failure;
+      throw await recordCallFailure(history, step, error, input);
     }
     const answer = answerOf(completion.choices[0]?.message.content ?? '', 'json') as Omit<DelegationPlan, 'planner'> | undefined;
     if (!answer || !Array.isArray(answer.chosen)) {
@@ -277,8 +264,12 @@ function functionTool(tool: ToolName): OpenAI.Chat.Completions.ChatCompletionToo
 }
 
 /** The run input and the outputs of the micro agents this one depends on (previews), under the system prompt. */
-async function firstMessages(history: RunHistoryRepository, request: ModelCallRequest, previewBytes: number): Promise<ChatMessage[]> {
-  const { system, dependsOn } = request.prompt as NonNullable<ModelCallRequest['prompt']>;
+async function firstMessages(
+  history: RunHistoryRepository,
+  request: ModelCallRequest,
+  { system, dependsOn }: NonNullable<ModelCallRequest['prompt']>,
+  previewBytes: number,
+): Promise<ChatMessage[]> {
   const context = await history.loadTemplateContext(request.runId, request.microAgentKey, { agentKeys: dependsOn, stepIds: [] });
   const outputs = Object.fromEntries(Object.entries(context.agents).map(([key, { output }]) => [key, headOf(output, previewBytes)]));
   const user = [`Run input:\n${JSON.stringify(context.input)}`, ...(dependsOn.length > 0 ? [`Outputs of the steps before you:\n${JSON.stringify(outputs)}`] : [])];

@@ -10,13 +10,13 @@ import {
 } from '@flowmate/contracts';
 import { checkResolvedArgs } from '@flowmate/contracts/validation';
 import { toolStepKey, type RunHistoryRepository, type TemplateNeeds, type ToolStepRef } from '@flowmate/db';
-import { classifyError } from '@flowmate/integrations';
 import { Context } from '@temporalio/activity';
 import { backOff } from 'exponential-backoff';
 import { ApplicationFailure } from '@temporalio/common';
 import { noFailpoints, type ReachFailpoint } from './failpoints';
 import { withHeartbeats } from './heartbeats';
 import { redactSecrets } from './redact-secrets';
+import { beginStepAttempt, recordCallFailure } from './step-attempts';
 import type { ToolExecutor } from './tools/tool-executor';
 
 export interface ToolDependencies {
@@ -48,12 +48,8 @@ export const createToolActivities = ({ history, tools, failpoint = noFailpoints 
     const { info, cancellationSignal } = context;
     const { args: _writtenArgs, ...step } = request;
     const stepKey = toolStepKey(request.microAgentKey, request.stepId);
-    const attempt = await history.startStepAttempt(step, info.attempt);
-    if (!attempt.started) {
-      if (attempt.succeeded) return { stepKey, outputBytes: attempt.succeeded.outputBytes };
-      // A later attempt has started: Temporal has already given up on this one and ignores its outcome.
-      throw new Error(`attempt ${info.attempt} of step ${stepKey} was superseded by a later attempt`);
-    }
+    const stored = await beginStepAttempt(history, step);
+    if (stored) return { stepKey, outputBytes: stored.outputBytes };
     let resolvedArgs: JsonObject | undefined;
     let output: JsonValue;
     try {
@@ -61,14 +57,7 @@ export const createToolActivities = ({ history, tools, failpoint = noFailpoints 
       const args = resolvedArgs;
       output = await withHeartbeats(context, () => tools[request.tool](args, { signal: cancellationSignal, idempotencyKey: `${request.runId}:${stepKey}` }));
     } catch (error) {
-      const storedArgs = resolvedArgs && redactSecrets(resolvedArgs);
-      if (cancellationSignal.aborted) {
-        await history.markStepCancelled(step, info.attempt, storedArgs);
-        throw cancellationSignal.reason;
-      }
-      const failure = classifyError(error);
-      await history.markStepFailed(step, info.attempt, { type: failure.type ?? 'Error', message: failure.message }, storedArgs);
-      throw failure;
+      throw await recordCallFailure(history, step, error, resolvedArgs && redactSecrets(resolvedArgs));
     }
     await storeResult(() => history.markStepSucceeded(step, info.attempt, redactSecrets(resolvedArgs), output));
     await failpoint('tool-result-stored');

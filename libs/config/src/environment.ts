@@ -7,6 +7,13 @@ export type ProcessRole = 'api' | 'worker';
 
 const toInt = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
 
+/** A whole number from the environment, at least `min` and, when given, at most `max`. */
+const IntSetting =
+  (min: number, max?: number): PropertyDecorator =>
+  (target, property) => {
+    for (const rule of [Transform(toInt), IsInt(), Min(min), ...(max === undefined ? [] : [Max(max)])]) rule(target, property);
+  };
+
 /** The environment variables FlowMate reads, validated once at boot. */
 export class Environment {
   @IsIn(['development', 'test', 'production'])
@@ -33,10 +40,7 @@ export class Environment {
   @IsString()
   HTTP_TOOL_ALLOWED_HOSTS = '';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(65_535)
+  @IntSetting(1, 65_535)
   PORT = 3000;
 
   /** Loopback by default; containers set 0.0.0.0. */
@@ -53,27 +57,17 @@ export class Environment {
   @IsString()
   JWT_AUDIENCE = 'flowmate-api';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
-  @Max(86_400)
+  @IntSetting(60, 86_400)
   JWT_ACCESS_TTL_SECONDS = 900;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(300)
+  @IntSetting(300)
   REFRESH_TOKEN_TTL_SECONDS = 30 * 86_400;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
-  @Max(86_400)
+  @IntSetting(60, 86_400)
   MAGIC_LINK_TTL_SECONDS = 900;
 
   /** `GET /runs/:id` shows inputs and outputs up to this size whole, larger ones as the head of their JSON. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(256)
+  @IntSetting(256)
   RUN_OUTPUT_PREVIEW_BYTES = 16_384;
 
   @IsOptional()
@@ -85,19 +79,13 @@ export class Environment {
   WORKFLOW_BUNDLE_PATH?: string;
 
   /** Longer than a tool activity's start-to-close, so a deploy lets in-flight calls finish. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IntSetting(0)
   WORKER_SHUTDOWN_GRACE_SECONDS = 150;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @IntSetting(100)
   DATABASE_CONNECT_TIMEOUT_MS = 5_000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @IntSetting(100)
   DATABASE_STATEMENT_TIMEOUT_MS = 10_000;
 
   @IsOptional()

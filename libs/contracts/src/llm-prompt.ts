@@ -14,6 +14,9 @@ export function systemPromptOf(agent: Pick<AgentDefinition, 'instructions'>, mic
 /** Where the main agent's own steps (a delegated run's plan, a run's summary) are recorded: `~` is no key character. */
 export const MAIN_AGENT_KEY = '~main';
 
+/** A delegated run's plan: the main agent's first step, shown as the run output's `delegation`. */
+export const DELEGATION_PLAN = { microAgentKey: MAIN_AGENT_KEY, stepId: 'plan', outputKey: 'delegation' } as const;
+
 /** The main agent's summary of a run: one model call after the last micro agent, shown as the run output's `summary`. */
 export const RUN_SUMMARY = { microAgentKey: MAIN_AGENT_KEY, stepId: 'summary', outputKey: 'summary' } as const;
 

@@ -1,6 +1,6 @@
 import type { AppConfig } from '@flowmate/config';
 import { agentRefs, type JsonValue } from '@flowmate/contracts';
-import { RunsRepository, type AgentEntity, type AgentRunEntity, type NewRun } from '@flowmate/db';
+import { RunsRepository, type AgentRunEntity, type NewRun } from '@flowmate/db';
 import { BadRequestException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import stableStringify from 'fast-json-stable-stringify';
 import { createHash } from 'node:crypto';
@@ -11,7 +11,7 @@ import type { AuthUser } from '../auth/auth-user';
 import { withCursorCheck } from '../common/invalid-cursor';
 import type { PageDto } from '../common/page-query.dto';
 import { toRunResponse, toRunStarted, toRunSummary, type ListRunsQueryDto, type RunDto, type RunStartedDto, type RunSummaryDto, type StartRunDto, type StepOutputDto, type DelegateTaskDto } from './dto/run.dto';
-import { RunLauncher } from './run-launcher';
+import { RunLauncher, type RunTarget } from './run-launcher';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const FOREIGN_KEY_VIOLATION = '23503';
@@ -36,26 +36,12 @@ export class RunsService {
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
-  /** The same Idempotency-Key returns the same run and never starts a second workflow. */
   async start(user: AuthUser, agentId: string, dto: StartRunDto, idempotencyKey?: string): Promise<RunStartedDto> {
     checkIdempotencyKey(idempotencyKey);
     const agent = await this.agents.findOwned(user, agentId);
     const input = dto.input ?? {};
-    const requestFingerprint = idempotencyKey === undefined ? undefined : fingerprint({ agentId: agent.id, input });
-    const { run } = await this.createQueued({
-      userId: user.id,
-      agentId: agent.id,
-      agentVersion: agent.version,
-      trigger: 'manual',
-      input,
-      idempotencyKey,
-      requestFingerprint,
-    });
-    if (run.requestFingerprint !== (requestFingerprint ?? null)) {
-      throw new UnprocessableEntityException('This Idempotency-Key was already used for a different request (another agent or input)');
-    }
-    if (await this.isStartable(run, agent)) await this.launcher.launch(run, { agent });
-    return toRunStarted(run, this.launcher.uiLink);
+    const run = { userId: user.id, agentId: agent.id, agentVersion: agent.version, trigger: 'manual' as const, input };
+    return this.begin(run, { agentId: agent.id, input }, idempotencyKey, { agent });
   }
 
   /** A task for the main agent: it plans which of the user's agents and micro agents do it, and runs those. */
@@ -65,24 +51,27 @@ export class RunsService {
     const refs = agentRefs(agents.map((agent) => agent.name));
     const candidates = agents.map((agent, index) => ({ ref: refs[index], agentId: agent.id, agentVersion: agent.version, definition: agent.definition }));
     const input = dto.input ?? {};
-    const requestFingerprint = idempotencyKey === undefined ? undefined : fingerprint({ task: dto.task, agentIds: agents.map((agent) => agent.id), input });
-    const { run } = await this.runs.createQueued({
-      userId: user.id,
-      agentId: null,
-      agentVersion: null,
-      task: dto.task,
-      trigger: 'delegate',
-      input,
-      idempotencyKey,
-      requestFingerprint,
-    });
+    const run = { userId: user.id, agentId: null, agentVersion: null, task: dto.task, trigger: 'delegate' as const, input };
+    const request = { task: dto.task, agentIds: agents.map((agent) => agent.id), input };
+    return this.begin(run, request, idempotencyKey, { delegation: { task: dto.task, candidates } });
+  }
+
+  /**
+   * Every run begins here: the queued row, then the start. The same Idempotency-Key returns the same run
+   * and never starts a second workflow; `request` is what the key must keep meaning.
+   */
+  private async begin(
+    newRun: Omit<NewRun, 'idempotencyKey' | 'requestFingerprint'>,
+    request: Record<string, JsonValue>,
+    idempotencyKey: string | undefined,
+    target: RunTarget,
+  ): Promise<RunStartedDto> {
+    const requestFingerprint = idempotencyKey === undefined ? undefined : fingerprint(request);
+    const { run } = await this.createQueued({ ...newRun, idempotencyKey, requestFingerprint });
     if (run.requestFingerprint !== (requestFingerprint ?? null)) {
       throw new UnprocessableEntityException('This Idempotency-Key was already used for a different request');
     }
-    if (run.status === 'queued' || (await this.runs.requeueUnstarted(run.id))) {
-      run.status = 'queued';
-      await this.launcher.launch(run, { delegation: { task: dto.task, candidates } });
-    }
+    if (await this.isStartable(run, target)) await this.launcher.launch(run, target);
     return toRunStarted(run, this.launcher.uiLink);
   }
 
@@ -90,9 +79,10 @@ export class RunsService {
    * A retry starts what the first request could not: it may have died before Temporal heard of the run
    * (still queued), or Temporal was down (StartFailed, requeued here, unless the agent changed since).
    */
-  private async isStartable(run: AgentRunEntity, agent: AgentEntity): Promise<boolean> {
+  private async isStartable(run: AgentRunEntity, target: RunTarget): Promise<boolean> {
     if (run.status === 'queued') return true;
-    if (run.agentVersion !== agent.version || !(await this.runs.requeueUnstarted(run.id))) return false;
+    if ('agent' in target && run.agentVersion !== target.agent.version) return false;
+    if (!(await this.runs.requeueUnstarted(run.id))) return false;
     run.status = 'queued';
     return true;
   }

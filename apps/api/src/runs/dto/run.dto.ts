@@ -1,8 +1,8 @@
-import { DEFINITION_LIMITS, MAIN_AGENT_KEY, RUN_STATUSES, RUN_SUMMARY, type JsonValue, type RunError, type RunStatus, type RunTrigger, type StepStatus, type ToolName } from '@flowmate/contracts';
+import { DEFINITION_LIMITS, DELEGATION_PLAN, RUN_STATUSES, RUN_SUMMARY, type JsonValue, type RunError, type RunStatus, type RunTrigger, type StepStatus, type ToolName } from '@flowmate/contracts';
 import { stepIdOf, toolStepKey, type AgentRunEntity, type AgentRunSummary, type LinkedAgent, type StepWithPreviews } from '@flowmate/db';
 
 const RUN_SUMMARY_STEP_KEY = toolStepKey(RUN_SUMMARY.microAgentKey, RUN_SUMMARY.stepId);
-const PLAN_STEP_KEY = toolStepKey(MAIN_AGENT_KEY, 'plan');
+const PLAN_STEP_KEY = toolStepKey(DELEGATION_PLAN.microAgentKey, DELEGATION_PLAN.stepId);
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/page-query.dto';
@@ -187,7 +187,7 @@ export function toRunResponse(run: AgentRunEntity, steps: StepWithPreviews[], ui
       ? {
           ...Object.fromEntries(agents.map((agent) => [agent.microAgentKey, outputOf(agent)])),
           ...(summary ? { [RUN_SUMMARY.outputKey]: summary.output.value } : {}),
-          ...(plan ? { delegation: plan.output.value } : {}),
+          ...(plan ? { [DELEGATION_PLAN.outputKey]: plan.output.value } : {}),
         }
       : null;
   return { ...toRunSummary(run, uiLink), input: run.input, output, microAgents };
