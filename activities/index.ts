@@ -3,3 +3,4 @@ export * from './llm.activities';
 export * from './run-history.activities';
 export * from './tool.activities';
 export * from './tools';
+export type { ModelAccess } from './model-answer';

@@ -10,26 +10,26 @@ import {
   isJsonObject,
   type JsonObject,
   type JsonValue,
+  type ModelChoice,
   type ResponseFormat,
   type RunError,
   type ToolName,
 } from '@flowmate/contracts';
 import { checkResolvedArgs } from '@flowmate/contracts/validation';
 import { toolStepKey, type ModelStepRef, type PlannedToolCall, type RunHistoryRepository, type TranscriptRow } from '@flowmate/db';
+import type { ModelAnswer } from '@flowmate/integrations';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type OpenAI from 'openai';
 import { withHeartbeats } from './heartbeats';
-import { beginStepAttempt, recordCallFailure } from './step-attempts';
-import { answerOf, MODEL_NOT_CONFIGURED } from './model-answer';
+import { beginStepAttempt, modelFacts, recordCallFailure } from './step-attempts';
+import { answerOf, MODEL_NOT_CONFIGURED, modelRoute, type ModelAccess } from './model-answer';
 
 type ChatMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 
 export interface LlmDependencies {
   history: RunHistoryRepository;
-  /** Absent when no model server is configured (neither OPENAI_API_KEY nor OPENAI_BASE_URL). */
-  openai?: OpenAI;
-  defaultModel?: string;
+  models: ModelAccess;
   /** Tool results longer than this reach the model as the head of their JSON. */
   previewBytes: number;
 }
@@ -39,8 +39,8 @@ export interface ModelCallRequest {
   microAgentKey: string;
   stepId: string;
   position: number;
-  /** The micro agent's or the agent's; OPENAI_MODEL when neither names one. */
-  model?: string;
+  /** The micro agent's or the agent's (a name or a fallback chain); OPENAI_MODEL when neither names one. */
+  model?: ModelChoice;
   tools: ToolName[];
   responseFormat?: ResponseFormat;
   maxTokens?: number;
@@ -71,31 +71,31 @@ interface StoredToolCall {
 
 const CHARS_PER_TOKEN = 4;
 
-export const createLlmActivities = ({ history, openai, defaultModel, previewBytes }: LlmDependencies) => ({
+export const createLlmActivities = ({ history, models, previewBytes }: LlmDependencies) => ({
   /**
    * One model call of an LLM micro agent: builds the transcript from Postgres, checks the run's token
-   * budget, calls the model and records the call and the tool calls it asks for as steps.
+   * budget, calls the model chain and records the calls and the tool calls the answer asks for as steps.
    */
   async callModel(request: ModelCallRequest): Promise<ModelTurn> {
     const context = Context.current();
     const { info, cancellationSignal } = context;
-    const model = request.model ?? defaultModel;
-    if (request.optional && (!openai || !model)) return { stepKey: toolStepKey(request.microAgentKey, request.stepId), final: true, skipped: true, tokens: 0, toolCalls: [] };
+    const route = modelRoute(models, request.model);
+    if (request.optional && !route) return { stepKey: toolStepKey(request.microAgentKey, request.stepId), final: true, skipped: true, tokens: 0, toolCalls: [] };
     const step: ModelStepRef = { runId: request.runId, microAgentKey: request.microAgentKey, stepId: request.stepId, position: request.position, kind: 'llm' };
     const stepKey = toolStepKey(request.microAgentKey, request.stepId);
     if (await beginStepAttempt(history, step)) return turnOf(stepKey, request, await history.loadTranscript(request.runId, request.microAgentKey, previewBytes));
-    const failStep = async (error: RunError): Promise<never> => {
-      await history.markStepFailed(step, info.attempt, error);
+    const failStep = async (error: RunError, answered?: ModelAnswer): Promise<never> => {
+      await history.markStepFailed(step, info.attempt, error, undefined, modelFacts(answered?.calls));
       throw ApplicationFailure.create({ type: error.type, message: error.message, nonRetryable: true });
     };
-    if (!openai || !model) return failStep(MODEL_NOT_CONFIGURED);
+    if (!route) return failStep(MODEL_NOT_CONFIGURED);
 
     const messages = request.prompt
       ? await firstMessages(history, request, request.prompt, previewBytes)
       : messagesOf(await history.loadTranscript(request.runId, request.microAgentKey, previewBytes));
     // The prompt is stored once, with the first call; later calls are their transcript. (OpenAI's message
     // types are JSON but declare no index signature, hence the cast.)
-    const input = (request.prompt ? { model, messages } : { model }) as unknown as JsonValue;
+    const input = (request.prompt ? { models: route.chain, messages } : { models: route.chain }) as unknown as JsonValue;
     if (request.maxTokens !== undefined) {
       const used = await history.tokensUsed(request.runId);
       const estimate = Math.ceil(JSON.stringify(messages).length / CHARS_PER_TOKEN);
@@ -107,41 +107,42 @@ export const createLlmActivities = ({ history, openai, defaultModel, previewByte
       }
     }
 
-    let completion: OpenAI.Chat.Completions.ChatCompletion;
+    let answered: ModelAnswer;
     try {
-      completion = await withHeartbeats(context, () =>
-        openai.chat.completions.create(
+      answered = await withHeartbeats(context, () =>
+        route.gateway.complete(
+          route.chain,
           {
-            model,
             messages,
             ...(request.tools.length > 0 ? { tools: request.tools.map(functionTool) } : {}),
             ...(request.responseFormat === 'json' ? { response_format: { type: 'json_object' as const } } : {}),
           },
-          { signal: cancellationSignal },
+          cancellationSignal,
         ),
       );
     } catch (error) {
       throw await recordCallFailure(history, step, error, input);
     }
 
-    const message = completion.choices[0]?.message;
-    const tokens = completion.usage?.total_tokens ?? 0;
+    const message = answered.completion.choices[0]?.message;
+    const tokens = answered.completion.usage?.total_tokens ?? 0;
+    const facts = modelFacts(answered.calls);
     const toolCalls: StoredToolCall[] = (message?.tool_calls ?? []).flatMap((call) =>
       call.type === 'function' ? [{ id: call.id, name: call.function.name, arguments: call.function.arguments }] : [],
     );
     if (toolCalls.length === 0) {
       const answer = answerOf(message?.content ?? '', request.responseFormat);
       if (answer === undefined) {
-        return failStep({ type: FAILURE_TYPES.invalidModelAnswer, message: 'the model was asked for a JSON answer and gave something else' });
+        return failStep({ type: FAILURE_TYPES.invalidModelAnswer, message: 'the model was asked for a JSON answer and gave something else' }, answered);
       }
-      await history.markStepSucceeded(step, info.attempt, input, answer, { tokens, finishReason: 'stop' });
+      await history.markStepSucceeded(step, info.attempt, input, answer, { ...facts, finishReason: 'stop' });
       return { stepKey, final: true, tokens, toolCalls: [] };
     }
 
     const planned = toolCalls.map((call, index) => planToolCall(call, request, index));
     await history.planModelToolCalls(request.runId, request.microAgentKey, planned);
     await history.markStepSucceeded(step, info.attempt, input, { content: message?.content ?? null, toolCalls: toolCalls as unknown as JsonValue }, {
-      tokens,
+      ...facts,
       finishReason: 'tool_calls',
     });
     return { stepKey, final: false, tokens, toolCalls: planned.map(summaryOf) };
@@ -185,7 +186,7 @@ const PLANNER_PROMPT =
  * A delegated run's plan: the model chooses micro agents of the candidates (structured output), or, with no
  * model configured, the keyword router does. Stored once as the run's `plan` step.
  */
-export const createDelegationActivities = ({ history, openai, defaultModel }: Omit<LlmDependencies, 'previewBytes'>) => ({
+export const createDelegationActivities = ({ history, models }: Omit<LlmDependencies, 'previewBytes'>) => ({
   async planDelegation(request: DelegationRequest): Promise<DelegationPlan> {
     const context = Context.current();
     const { info, cancellationSignal } = context;
@@ -193,34 +194,35 @@ export const createDelegationActivities = ({ history, openai, defaultModel }: Om
     if (await beginStepAttempt(history, step)) return (await history.loadPlan(request.runId)) as unknown as DelegationPlan;
     const input = { task: request.task, candidates: request.candidates.map((candidate) => candidate.ref) };
     // The planner never sees step arguments, which may hold secrets: only names, descriptions and instructions.
-    if (!openai || !defaultModel) {
+    const route = modelRoute(models, undefined);
+    if (!route) {
       const plan = keywordPlan(request.task, request.candidates);
       await history.linkAgents(request.runId, linkedAgents(plan, request.candidates));
       await history.markStepSucceeded(step, info.attempt, input, plan as unknown as JsonValue);
       return plan;
     }
-    let completion: OpenAI.Chat.Completions.ChatCompletion;
+    let answered: ModelAnswer;
     try {
-      completion = await withHeartbeats(context, () =>
-        openai.chat.completions.create(
+      answered = await withHeartbeats(context, () =>
+        route.gateway.complete(
+          route.chain,
           {
-            model: defaultModel,
             messages: [
               { role: 'system', content: PLANNER_PROMPT },
               { role: 'user', content: JSON.stringify({ task: request.task, candidates: request.candidates }) },
             ],
             response_format: { type: 'json_schema', json_schema: { name: 'delegation_plan', strict: true, schema: PLAN_SCHEMA } },
           },
-          { signal: cancellationSignal },
+          cancellationSignal,
         ),
       );
     } catch (error) {
       throw await recordCallFailure(history, step, error, input);
     }
-    const answer = answerOf(completion.choices[0]?.message.content ?? '', 'json') as Omit<DelegationPlan, 'planner'> | undefined;
+    const answer = answerOf(answered.completion.choices[0]?.message.content ?? '', 'json') as Omit<DelegationPlan, 'planner'> | undefined;
     if (!answer || !Array.isArray(answer.chosen)) {
       const error = { type: FAILURE_TYPES.invalidModelAnswer, message: 'the planner did not answer with a plan' };
-      await history.markStepFailed(step, info.attempt, error, input);
+      await history.markStepFailed(step, info.attempt, error, input, modelFacts(answered.calls));
       throw ApplicationFailure.create({ ...error, nonRetryable: true });
     }
     const plan: DelegationPlan = {
@@ -231,7 +233,7 @@ export const createDelegationActivities = ({ history, openai, defaultModel }: Om
     };
     await history.linkAgents(request.runId, linkedAgents(plan, request.candidates));
     if (plan.input) await history.addRunInput(request.runId, plan.input);
-    await history.markStepSucceeded(step, info.attempt, input, plan as unknown as JsonValue, { tokens: completion.usage?.total_tokens ?? 0, finishReason: 'stop' });
+    await history.markStepSucceeded(step, info.attempt, input, plan as unknown as JsonValue, { ...modelFacts(answered.calls), finishReason: 'stop' });
     return plan;
   },
 });

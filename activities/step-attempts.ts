@@ -1,6 +1,6 @@
-import type { JsonValue } from '@flowmate/contracts';
-import { toolStepKey, type RunHistoryRepository, type StepRef } from '@flowmate/db';
-import { classifyError } from '@flowmate/integrations';
+import type { JsonValue, ModelCallRecord } from '@flowmate/contracts';
+import { toolStepKey, type ModelCallFacts, type RunHistoryRepository, type StepRef } from '@flowmate/db';
+import { classifyError, ModelChainFailed } from '@flowmate/integrations';
 import { Context } from '@temporalio/activity';
 
 /**
@@ -16,14 +16,23 @@ export async function beginStepAttempt(history: RunHistoryRepository, step: Step
   throw new Error(`attempt ${number} of step ${toolStepKey(step.microAgentKey, step.stepId)} was superseded by a later attempt`);
 }
 
-/** Records how a call failed (cancelled, or the failure `classifyError` makes of it) and returns what to throw. */
-export async function recordCallFailure(history: RunHistoryRepository, step: StepRef, error: unknown, input?: JsonValue): Promise<unknown> {
+/** What an attempt's model calls add to its step: the calls, and the tokens they used. */
+export function modelFacts(calls: readonly ModelCallRecord[] | undefined): ModelCallFacts | undefined {
+  return calls && { modelCalls: calls, tokens: calls.reduce((sum, call) => sum + call.tokens, 0) };
+}
+
+/**
+ * Records how a call failed (cancelled, or the failure `classifyError` makes of it) with the model calls it
+ * made, and returns what to throw.
+ */
+export async function recordCallFailure(history: RunHistoryRepository, step: StepRef, error: unknown, input?: JsonValue, calls?: readonly ModelCallRecord[]): Promise<unknown> {
   const { info, cancellationSignal } = Context.current();
   if (cancellationSignal.aborted) {
     await history.markStepCancelled(step, info.attempt, input);
     return cancellationSignal.reason;
   }
   const failure = classifyError(error);
-  await history.markStepFailed(step, info.attempt, { type: failure.type ?? 'Error', message: failure.message }, input);
+  const model = modelFacts(error instanceof ModelChainFailed ? error.calls : calls);
+  await history.markStepFailed(step, info.attempt, { type: failure.type ?? 'Error', message: failure.message }, input, model);
   return failure;
 }

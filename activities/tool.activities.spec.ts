@@ -54,7 +54,7 @@ describe(createToolActivities.name, () => {
       'GET /nul': { body: 'a\u0000b' },
     });
     http = new GuardedHttpClient({ allowedHosts: [fixture.hostPort] });
-    sut = createToolActivities({ history, tools: createToolExecutors({ http }) });
+    sut = createToolActivities({ history, tools: createToolExecutors({ http, models: { defaultChain: [] } }) });
   });
 
   afterAll(async () => {
@@ -319,7 +319,7 @@ describe(createToolActivities.name, () => {
           throw new Error('connection terminated');
         },
       });
-      const failingSut = createToolActivities({ history: failingHistory, tools: createToolExecutors({ http }) });
+      const failingSut = createToolActivities({ history: failingHistory, tools: createToolExecutors({ http, models: { defaultChain: [] } }) });
 
       const failure = await failureOf(
         new MockActivityEnvironment({ attempt: 1 }, { logger: new DefaultLogger('ERROR') }).run(

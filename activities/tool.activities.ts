@@ -6,6 +6,7 @@ import {
   TemplateError,
   type JsonObject,
   type JsonValue,
+  type ModelCallRecord,
   type ToolName,
 } from '@flowmate/contracts';
 import { checkResolvedArgs } from '@flowmate/contracts/validation';
@@ -16,7 +17,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { noFailpoints, type ReachFailpoint } from './failpoints';
 import { withHeartbeats } from './heartbeats';
 import { redactSecrets } from './redact-secrets';
-import { beginStepAttempt, recordCallFailure } from './step-attempts';
+import { beginStepAttempt, modelFacts, recordCallFailure } from './step-attempts';
 import type { ToolExecutor } from './tools/tool-executor';
 
 export interface ToolDependencies {
@@ -52,14 +53,23 @@ export const createToolActivities = ({ history, tools, failpoint = noFailpoints 
     if (stored) return { stepKey, outputBytes: stored.outputBytes };
     let resolvedArgs: JsonObject | undefined;
     let output: JsonValue;
+    let modelCalls: readonly ModelCallRecord[] | undefined;
     try {
       resolvedArgs = request.args ? await resolveArgs(history, request, request.args) : ((await history.loadPlannedArgs(step)) as JsonObject);
       const args = resolvedArgs;
-      output = await withHeartbeats(context, () => tools[request.tool](args, { signal: cancellationSignal, idempotencyKey: `${request.runId}:${stepKey}` }));
+      output = await withHeartbeats(context, () =>
+        tools[request.tool](args, {
+          signal: cancellationSignal,
+          idempotencyKey: `${request.runId}:${stepKey}`,
+          onModelCalls: (calls) => {
+            modelCalls = calls;
+          },
+        }),
+      );
     } catch (error) {
-      throw await recordCallFailure(history, step, error, resolvedArgs && redactSecrets(resolvedArgs));
+      throw await recordCallFailure(history, step, error, resolvedArgs && redactSecrets(resolvedArgs), modelCalls);
     }
-    await storeResult(() => history.markStepSucceeded(step, info.attempt, redactSecrets(resolvedArgs), output));
+    await storeResult(() => history.markStepSucceeded(step, info.attempt, redactSecrets(resolvedArgs), output, modelFacts(modelCalls)));
     await failpoint('tool-result-stored');
     return { stepKey, outputBytes: Buffer.byteLength(JSON.stringify(output)) };
   },

@@ -21,7 +21,7 @@ export async function runLlmLoop(input: MicroAgentInput, onStep: (description: s
     state.turn += 1;
     const stepId = `llm-${state.turn}`;
     onStep(`step "${stepId}" (model call)`);
-    const turn = await llm.callModel.executeWithOptions({ summary: `${stepId} · ${model ?? 'default model'}` }, [
+    const turn = await llm.callModel.executeWithOptions({ summary: `${stepId} · ${[model ?? 'default model'].flat().join(' → ')}` }, [
       {
         runId,
         microAgentKey: microAgent.key,

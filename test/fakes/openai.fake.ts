@@ -61,11 +61,20 @@ export function chatError(status: number, code: string, headers: Record<string, 
   return { status, headers, body: { error: { message: `scripted ${status}`, type: 'invalid_request_error', code } } };
 }
 
+/** `GET /v1/models` as OpenAI answers it, listing these ids. */
+export function modelList(ids: readonly string[]): FixtureResponse {
+  return { body: { object: 'list', data: ids.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'fake' })) } };
+}
+
 /**
- * An OpenAI-compatible server on 127.0.0.1 speaking the real wire protocol (`POST /v1/chat/completions`),
- * answering each call from `script` (the parsed request and its 0-based index).
+ * An OpenAI-compatible server on 127.0.0.1 speaking the real wire protocol (`POST /v1/chat/completions`,
+ * and `GET /v1/models` when `models` scripts it), answering each call from `script` (the parsed request and
+ * its 0-based index).
  */
-export async function startOpenAiFake(script: (request: ChatRequest, index: number) => FixtureResponse | Promise<FixtureResponse>): Promise<OpenAiFake> {
+export async function startOpenAiFake(
+  script: (request: ChatRequest, index: number) => FixtureResponse | Promise<FixtureResponse>,
+  { models }: { models?: () => FixtureResponse } = {},
+): Promise<OpenAiFake> {
   const requests: ChatRequest[] = [];
   const fixture = await startHttpFixture({
     'POST /v1/chat/completions': (recorded) => {
@@ -73,6 +82,7 @@ export async function startOpenAiFake(script: (request: ChatRequest, index: numb
       requests.push(request);
       return script(request, requests.length - 1);
     },
+    ...(models ? { 'GET /v1/models': () => models() } : {}),
   });
   return { baseUrl: `${fixture.url}/v1`, requests, received: fixture.requests, close: () => fixture.close() };
 }

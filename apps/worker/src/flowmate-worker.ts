@@ -1,9 +1,19 @@
-import { armFailpoints, createDelegationActivities, createLlmActivities, createRunHistoryActivities, createToolActivities, createToolExecutors } from '@flowmate/activities';
+import {
+  armFailpoints,
+  createDelegationActivities,
+  createLlmActivities,
+  createRunHistoryActivities,
+  createToolActivities,
+  createToolExecutors,
+  type ModelAccess,
+} from '@flowmate/activities';
 import type { AppConfig } from '@flowmate/config';
 import { createDataConverter } from '@flowmate/crypto';
-import { createDataSource, RunHistoryRepository } from '@flowmate/db';
-import { createOpenAiClient, GuardedHttpClient } from '@flowmate/integrations';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { CircuitBreakersRepository, createDataSource, RunHistoryRepository } from '@flowmate/db';
+import { CircuitBreakers, GuardedHttpClient, ModelGateway } from '@flowmate/integrations';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { hostname } from 'node:os';
+import type { DataSource } from 'typeorm';
 import { workflowSource } from './workflow-bundle';
 
 /** A worker and what it holds open; `close` once `worker.run()` has returned. */
@@ -16,11 +26,8 @@ export interface FlowMateWorker {
 export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWorker> {
   const workflows = workflowSource({ env: config.env, workflowBundlePath: config.worker.workflowBundlePath });
   const failpoint = armFailpoints(config.worker.failpoints);
-  const model = {
-    openai: config.llm.apiKey || config.llm.baseUrl ? createOpenAiClient(config.llm) : undefined,
-    defaultModel: config.llm.defaultModel,
-  };
   const db = await createDataSource(config.database).initialize();
+  const models = modelAccess(config, db);
   const http = new GuardedHttpClient({ allowedHosts: config.tools.httpAllowedHosts });
   const closeDependencies = async (): Promise<void> => {
     await http.close();
@@ -37,9 +44,9 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
       dataConverter: createDataConverter(),
       activities: {
         ...createRunHistoryActivities({ history }),
-        ...createToolActivities({ history, tools: createToolExecutors({ http, model }), failpoint }),
-        ...createLlmActivities({ history, ...model, previewBytes: config.api.outputPreviewBytes }),
-        ...createDelegationActivities({ history, ...model }),
+        ...createToolActivities({ history, tools: createToolExecutors({ http, models }), failpoint }),
+        ...createLlmActivities({ history, models, previewBytes: config.api.outputPreviewBytes }),
+        ...createDelegationActivities({ history, models }),
       },
       ...workflows,
       shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,
@@ -57,4 +64,18 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
     await closeDependencies();
     throw error;
   }
+}
+
+/** The model providers behind this process's circuit breakers, whose transitions go to Postgres for the API to show. */
+function modelAccess(config: AppConfig, db: DataSource): ModelAccess {
+  const { providers, defaultChain, rateLimitWaitMs } = config.models;
+  if (providers.length === 0) return { defaultChain };
+  const reports = new CircuitBreakersRepository(db);
+  const workerId = `${hostname()}:${process.pid}`;
+  const breakers = new CircuitBreakers(config.circuitBreaker, (report) => {
+    reports.report(workerId, report).catch((error: Error) => {
+      Runtime.instance().logger.warn('could not report a circuit breaker transition', { target: report.target, state: report.state, error: error.message });
+    });
+  });
+  return { gateway: new ModelGateway({ providers, breakers, rateLimitWaitMs }), defaultChain };
 }

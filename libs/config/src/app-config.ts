@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { parseAllowedHosts } from './allowed-hosts';
 import { Environment, type ProcessRole } from './environment';
+import { parseDefaultModelChain, parseModelProviders, type ModelProviderConfig } from './model-providers';
 
 export interface AppConfig {
   env: 'development' | 'test' | 'production';
@@ -10,8 +11,15 @@ export interface AppConfig {
   temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
   /** Normalised `host:port` entries the http.request tool may reach although private. */
   tools: { httpAllowedHosts: string[] };
-  /** A model server is configured when it has a key or a base URL (local servers may need no key). */
-  llm: { apiKey?: string; baseUrl?: string; defaultModel?: string };
+  models: {
+    /** Empty when no model server is configured. */
+    providers: ModelProviderConfig[];
+    /** The chain a model call uses when its definition names none (`OPENAI_MODEL`). */
+    defaultChain: string[];
+    rateLimitWaitMs: number;
+  };
+  /** Per model provider and integration host, in each worker process. */
+  circuitBreaker: { failureThreshold: number; windowMs: number; coolDownMs: number };
   worker: {
     workflowBundlePath?: string;
     shutdownGraceSeconds: number;
@@ -46,6 +54,8 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
   }
   if (env.TEST_FAILPOINTS && env.NODE_ENV !== 'test') problems.push('TEST_FAILPOINTS freezes the worker on purpose; it is accepted only when NODE_ENV=test');
   const httpAllowedHosts = parseOrReport(() => parseAllowedHosts(env.HTTP_TOOL_ALLOWED_HOSTS), problems) ?? [];
+  const providers =
+    parseOrReport(() => parseModelProviders({ providers: env.MODEL_PROVIDERS, openAiApiKey: env.OPENAI_API_KEY, openAiBaseUrl: env.OPENAI_BASE_URL }), problems) ?? [];
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
 
   return {
@@ -59,7 +69,12 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
       uiUrl: env.TEMPORAL_UI_URL.replace(/\/$/, ''),
     },
     tools: { httpAllowedHosts },
-    llm: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL, defaultModel: env.OPENAI_MODEL },
+    models: { providers, defaultChain: parseDefaultModelChain(env.OPENAI_MODEL), rateLimitWaitMs: env.MODEL_RATE_LIMIT_WAIT_SECONDS * 1000 },
+    circuitBreaker: {
+      failureThreshold: env.CIRCUIT_BREAKER_FAILURES,
+      windowMs: env.CIRCUIT_BREAKER_WINDOW_SECONDS * 1000,
+      coolDownMs: env.CIRCUIT_BREAKER_COOLDOWN_SECONDS * 1000,
+    },
     worker: {
       workflowBundlePath: env.WORKFLOW_BUNDLE_PATH,
       shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,

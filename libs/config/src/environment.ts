@@ -97,10 +97,31 @@ export class Environment {
   @IsUrl({ require_tld: false, require_protocol: true })
   OPENAI_BASE_URL?: string;
 
-  /** The model of an LLM micro agent whose definition names none. */
+  /** The model (or comma-separated fallback chain) of a model call whose definition names none. */
   @IsOptional()
   @IsString()
   OPENAI_MODEL?: string;
+
+  /** A JSON list of OpenAI-compatible providers `{name, baseUrl?, apiKey?, models?}`; OPENAI_* adds one named `openai`. */
+  @IsOptional()
+  @IsString()
+  MODEL_PROVIDERS?: string;
+
+  /** A 429 whose Retry-After is at most this is waited out on the same model; a longer one moves to the next model of the chain. */
+  @IntSetting(0)
+  MODEL_RATE_LIMIT_WAIT_SECONDS = 10;
+
+  /** Consecutive retryable failures of one provider or integration host that open its circuit breaker… */
+  @IntSetting(1)
+  CIRCUIT_BREAKER_FAILURES = 5;
+
+  /** …when they all fall within this many seconds… */
+  @IntSetting(1)
+  CIRCUIT_BREAKER_WINDOW_SECONDS = 60;
+
+  /** …for this long, after which one probe call may close it again. */
+  @IntSetting(1)
+  CIRCUIT_BREAKER_COOLDOWN_SECONDS = 30;
 
   /** Comma-separated failpoints that freeze the worker where a test kills it; NODE_ENV=test only. */
   @IsOptional()

@@ -1,4 +1,5 @@
 import type { JsonObject } from './json';
+import type { ModelChoice } from './models';
 import type { ToolName } from './tools';
 
 export interface ToolStep {
@@ -19,8 +20,8 @@ export interface MicroAgentDefinition {
   steps?: ToolStep[];
   /** LLM mode (no `steps`): what the model works towards, calling `tools` as it sees fit. */
   instructions?: string;
-  /** Overrides the agent's `model`, which overrides OPENAI_MODEL. */
-  model?: string;
+  /** Overrides the agent's `model`, which overrides OPENAI_MODEL; a list is a fallback chain. */
+  model?: ModelChoice;
   responseFormat?: ResponseFormat;
 }
 
@@ -39,7 +40,7 @@ export interface AgentDefinition {
   name: string;
   description?: string;
   instructions?: string;
-  model?: string;
+  model?: ModelChoice;
   microAgents: MicroAgentDefinition[];
   limits?: AgentLimits;
 }

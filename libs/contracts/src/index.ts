@@ -3,6 +3,7 @@ export * from './agent-graph';
 export * from './delegation';
 export * from './json';
 export * from './llm-prompt';
+export * from './models';
 export * from './run-status';
 export * from './templates';
 export * from './tools';

@@ -1,3 +1,6 @@
+import { DEFINITION_LIMITS } from './agent-definition';
+import { MODEL_CHAIN_LIMIT, type ModelChoice } from './models';
+
 export const TOOL_NAMES = ['http.request', 'text.render', 'llm.generate'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
@@ -49,7 +52,7 @@ export interface TextRenderResult {
 export interface LlmGenerateArgs {
   prompt: string;
   system?: string;
-  model?: string;
+  model?: ModelChoice;
   responseFormat?: 'text' | 'json';
 }
 
@@ -91,8 +94,8 @@ export const TOOLS: Record<ToolName, ToolDescriptor> = {
   'llm.generate': {
     name: 'llm.generate',
     description:
-      'Ask the configured model (OPENAI_*) one question and return its answer: {text}, or the JSON value when responseFormat is json. ' +
-      'Templates work in prompt and system.',
+      'Ask a configured model one question and return its answer: {text}, or the JSON value when responseFormat is json. ' +
+      'model is a name or a fallback chain of names (the default chain when absent). Templates work in prompt and system.',
     sideEffects: false,
     argsSchema: {
       type: 'object',
@@ -101,7 +104,12 @@ export const TOOLS: Record<ToolName, ToolDescriptor> = {
       properties: {
         prompt: { type: 'string', minLength: 1, maxLength: 100_000 },
         system: { type: 'string', maxLength: 20_000 },
-        model: { type: 'string', minLength: 1, maxLength: 100 },
+        model: {
+          anyOf: [
+            { type: 'string', minLength: 1, maxLength: DEFINITION_LIMITS.modelLength },
+            { type: 'array', minItems: 1, maxItems: MODEL_CHAIN_LIMIT, items: { type: 'string', minLength: 1, maxLength: DEFINITION_LIMITS.modelLength } },
+          ],
+        },
         responseFormat: { type: 'string', enum: ['text', 'json'] },
       },
     },

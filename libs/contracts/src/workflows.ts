@@ -93,6 +93,10 @@ export const FAILURE_TYPES = {
   llmUnauthorized: 'LlmUnauthorized',
   llmForbidden: 'LlmForbidden',
   llmNotFound: 'LlmNotFound',
+  /** A model chain names a model no configured provider offers (any more). */
+  modelNotOffered: 'ModelNotOffered',
+  /** The target's circuit breaker is open: refused at once, retried after the cool-down. */
+  circuitOpen: 'CircuitOpen',
   /** The API accepted a run but could not hand it to Temporal. */
   startFailed: 'StartFailed',
 } as const;
@@ -111,7 +115,8 @@ export const TOOL_ACTIVITY_OPTIONS = {
 
 /** One model call: not side-effecting, so retried like a read; 429 waits come from `nextRetryDelay`. */
 export const LLM_ACTIVITY_OPTIONS = {
-  startToCloseTimeout: '2 minutes',
+  // Room for a whole fallback chain (MODEL_CHAIN_LIMIT models, each allowed the client's 60 s) in one attempt.
+  startToCloseTimeout: '6 minutes',
   // Heartbeats carry a cancel to the call in flight and move a dead worker's call on.
   heartbeatTimeout: '10 seconds',
   retry: {

@@ -2,6 +2,7 @@ export * from './data-source';
 export * from './entities';
 export * from './repositories/agents.repository';
 export * from './repositories/auth-tokens.repository';
+export * from './repositories/circuit-breakers.repository';
 export * from './repositories/page';
 export * from './repositories/run-history.repository';
 export * from './repositories/runs.repository';

@@ -14,3 +14,8 @@ export {
 } from './http/guarded-http-client';
 export { classifyError } from './errors/classify-error';
 export { createOpenAiClient, type OpenAiClientOptions } from './openai/openai.client';
+export { CircuitBreakers, ConsecutiveWithinWindowBreaker, TargetBreaker, type CircuitBreakerSettings } from './circuit-breakers/circuit-breakers';
+export { CircuitOpenError } from './circuit-breakers/circuit-open-error';
+export { ModelGateway, type ChatRequest, type ModelAnswer, type ModelGatewayOptions } from './models/model-gateway';
+export { ModelChainFailed } from './models/model-chain-failed';
+export { ModelHealthMonitor, type ModelHealthOptions, type ProviderHealth } from './models/model-health';

@@ -1,5 +1,5 @@
 import type { AppConfig } from '@flowmate/config';
-import { AgentsRepository, AuthTokensRepository, dataSourceOptions, RunsRepository, runMigrations, UsersRepository } from '@flowmate/db';
+import { AgentsRepository, AuthTokensRepository, CircuitBreakersRepository, dataSourceOptions, RunsRepository, runMigrations, UsersRepository } from '@flowmate/db';
 import { Global, Module, type Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
@@ -8,7 +8,7 @@ import { APP_CONFIG } from './app-config.provider';
 /** Postgres that is briefly down at boot (a restart, a failover) delays the API by up to a minute instead of failing it. */
 const CONNECT_RETRY = { retryAttempts: 20, retryDelay: 3_000 };
 
-const REPOSITORIES = [UsersRepository, AuthTokensRepository, AgentsRepository, RunsRepository];
+const REPOSITORIES = [UsersRepository, AuthTokensRepository, AgentsRepository, RunsRepository, CircuitBreakersRepository];
 
 const repositoryProviders: Provider[] = REPOSITORIES.map((Repository) => ({
   provide: Repository,

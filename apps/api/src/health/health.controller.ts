@@ -1,11 +1,12 @@
 import type { AppConfig } from '@flowmate/config';
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Client } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth-user';
 import { InjectConfig } from '../core/app-config.provider';
+import { ModelsService, type ModelHealthDto } from '../models/models.service';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -16,29 +17,38 @@ export interface ReadinessDto {
   workersPolling: number | null;
 }
 
+export interface DependencyCheckDto {
+  up: boolean;
+  latencyMs: number;
+}
+
+export interface DetailedHealthDto extends ReadinessDto {
+  dependencies: { postgres: DependencyCheckDto; temporal: DependencyCheckDto };
+  models: ModelHealthDto[];
+}
+
 @ApiTags('health')
-@Public()
 @Controller('health')
 export class HealthController {
   constructor(
     @InjectConfig() private readonly config: AppConfig,
     private readonly db: DataSource,
     private readonly temporal: Client,
+    private readonly models: ModelsService,
   ) {}
 
+  @Public()
   @Get('live')
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
+  @Public()
   @Get('ready')
   async ready(): Promise<ReadinessDto> {
-    const [postgres, temporal] = await Promise.all([
-      succeeds(() => withTimeout(this.db.query('SELECT 1'))),
-      succeeds(() => this.withTemporalDeadline(() => this.temporal.workflowService.getSystemInfo({}))),
-    ]);
-    const workersPolling = temporal ? await this.countPollers() : null;
-    const body: ReadinessDto = { status: postgres && temporal ? 'ok' : 'unavailable', checks: { postgres, temporal }, workersPolling };
+    const [postgres, temporal] = await Promise.all([this.checkPostgres(), this.checkTemporal()]);
+    const workersPolling = temporal.up ? await this.countPollers() : null;
+    const body: ReadinessDto = { status: postgres.up && temporal.up ? 'ok' : 'unavailable', checks: { postgres: postgres.up, temporal: temporal.up }, workersPolling };
     if (body.status !== 'ok') {
       const details = Object.entries(body.checks)
         .filter(([, up]) => !up)
@@ -46,6 +56,29 @@ export class HealthController {
       throw new ServiceUnavailableException({ message: 'Not ready', details });
     }
     return body;
+  }
+
+  /** For operators (signed in): each dependency's latency and the configured models' health; 200 even when something is down. */
+  @ApiBearerAuth()
+  @Get('detailed')
+  async detailed(): Promise<DetailedHealthDto> {
+    const [postgres, temporal, models] = await Promise.all([this.checkPostgres(), this.checkTemporal(), this.models.list()]);
+    const workersPolling = temporal.up ? await this.countPollers() : null;
+    return {
+      status: postgres.up && temporal.up ? 'ok' : 'unavailable',
+      checks: { postgres: postgres.up, temporal: temporal.up },
+      workersPolling,
+      dependencies: { postgres, temporal },
+      models,
+    };
+  }
+
+  private checkPostgres(): Promise<DependencyCheckDto> {
+    return timed(() => withTimeout(this.db.query('SELECT 1')));
+  }
+
+  private checkTemporal(): Promise<DependencyCheckDto> {
+    return timed(() => this.withTemporalDeadline(() => this.temporal.workflowService.getSystemInfo({})));
   }
 
   private async countPollers(): Promise<number | null> {
@@ -69,12 +102,13 @@ export class HealthController {
   }
 }
 
-async function succeeds(check: () => Promise<unknown>): Promise<boolean> {
+async function timed(check: () => Promise<unknown>): Promise<DependencyCheckDto> {
+  const started = Date.now();
   try {
     await check();
-    return true;
+    return { up: true, latencyMs: Date.now() - started };
   } catch {
-    return false;
+    return { up: false, latencyMs: Date.now() - started };
   }
 }
 

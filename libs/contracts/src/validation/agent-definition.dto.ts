@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
+import { JSONSchema } from 'class-validator-jsonschema';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -14,6 +15,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { DEFINITION_LIMITS as L, type AgentDefinition, type AgentLimits, type MicroAgentDefinition, type ResponseFormat, type ToolStep } from '../agent-definition';
@@ -27,7 +29,27 @@ const OptionalText =
     for (const rule of [IsOptional(), IsString(), IsNotEmpty(), MaxLength(maxLength)]) rule(target, property);
   };
 import type { JsonObject } from '../json';
+import { MODEL_CHAIN_LIMIT, type ModelChoice } from '../models';
 import type { ToolName } from '../tools';
+
+const isModelName = (value: unknown): boolean => typeof value === 'string' && value.trim() !== '' && value.length <= L.modelLength;
+
+const MODEL_NAME_SCHEMA = { type: 'string', minLength: 1, maxLength: L.modelLength } as const;
+
+/** A model name, or a fallback chain of 1 to MODEL_CHAIN_LIMIT distinct names. */
+const IsModelChoice = (): PropertyDecorator => (target, property) => {
+  JSONSchema({ anyOf: [MODEL_NAME_SCHEMA, { type: 'array', items: MODEL_NAME_SCHEMA, minItems: 1, maxItems: MODEL_CHAIN_LIMIT, uniqueItems: true }] })(target, property as string);
+  ValidateBy({
+    name: 'isModelChoice',
+    validator: {
+      validate: (value: unknown) =>
+        isModelName(value) ||
+        (Array.isArray(value) && value.length >= 1 && value.length <= MODEL_CHAIN_LIMIT && value.every(isModelName) && new Set(value).size === value.length),
+      defaultMessage: () =>
+        `must be a model name (1 to ${L.modelLength} characters) or a list of 1 to ${MODEL_CHAIN_LIMIT} different ones, tried in order`,
+    },
+  })(target, property);
+};
 
 export class ToolStepDto implements ToolStep {
   @Matches(L.stepIdPattern, { message: `must match ${L.stepIdPattern.source}` })
@@ -71,8 +93,9 @@ export class MicroAgentDto implements MicroAgentDefinition {
   @OptionalText(L.instructionsLength)
   instructions?: string;
 
-  @OptionalText(L.modelLength)
-  model?: string;
+  @IsOptional()
+  @IsModelChoice()
+  model?: ModelChoice;
 
   @IsOptional()
   @IsIn(RESPONSE_FORMATS)
@@ -115,8 +138,9 @@ export class AgentDefinitionDto implements AgentDefinition {
   @MaxLength(L.instructionsLength)
   instructions?: string;
 
-  @OptionalText(L.modelLength)
-  model?: string;
+  @IsOptional()
+  @IsModelChoice()
+  model?: ModelChoice;
 
   @IsArray()
   @ArrayMinSize(1)

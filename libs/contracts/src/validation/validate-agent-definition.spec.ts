@@ -209,7 +209,11 @@ describe(validateAgentDefinition.name, () => {
         'instructions',
         'shorter than or equal to 5000 characters',
       ],
-      ['a model over 100 characters', factory.definition({ model: 'm'.repeat(101) }), 'model', 'shorter than or equal to 100 characters'],
+      ['a model over 100 characters', factory.definition({ model: 'm'.repeat(101) }), 'model', 'must be a model name (1 to 100 characters)'],
+      ['an empty model chain', factory.definition({ model: [] }), 'model', 'or a list of 1 to 5 different ones'],
+      ['a model chain of 6', factory.definition({ model: ['a', 'b', 'c', 'd', 'e', 'f'] }), 'model', 'or a list of 1 to 5 different ones'],
+      ['a model chain naming one model twice', factory.definition({ model: ['gpt-4o-mini', 'gpt-4o-mini'] }), 'model', 'different ones'],
+      ['a model chain with a blank name', factory.definition({ model: ['gpt-4o-mini', ' '] }), 'model', 'must be a model name'],
       ['missing micro agents', omit(factory.definition(), 'microAgents'), 'microAgents', 'must be an array'],
       ['no micro agents', factory.definition({ microAgents: [] }), 'microAgents', 'must contain at least 1 elements'],
       ['more than 20 micro agents', factory.definition({ microAgents: manyMicroAgents(21) }), 'microAgents', 'must contain no more than 20 elements'],
@@ -251,7 +255,8 @@ describe(validateAgentDefinition.name, () => {
       ['a response format other than text or json', withAgent({ responseFormat: 'yaml' }), 'microAgents[0].responseFormat', 'must be one of the following values: text, json'],
       ['empty instructions', withAgent({ instructions: '' }), 'microAgents[0].instructions', 'should not be empty'],
       ['instructions over 5000 characters', withAgent({ instructions: 'i'.repeat(5001) }), 'microAgents[0].instructions', 'must be shorter than or equal to 5000'],
-      ['a model name over 100 characters', withAgent({ model: 'm'.repeat(101) }), 'microAgents[0].model', 'must be shorter than or equal to 100'],
+      ['a model name over 100 characters', withAgent({ model: 'm'.repeat(101) }), 'microAgents[0].model', 'must be a model name (1 to 100 characters)'],
+      ['a model chain of numbers', withAgent({ model: [1, 2] }), 'microAgents[0].model', 'must be a model name'],
       ['maxTokens of 0', factory.definition({ limits: { maxTokens: 0 } }), 'limits.maxTokens', 'must not be less than 1'],
       ['no steps', withAgent({ steps: [] }), 'microAgents[0].steps', 'must contain at least 1 elements'],
       ['more than 50 steps', withAgent({ steps: manySteps(51) }), 'microAgents[0].steps', 'must contain no more than 50 elements'],
@@ -315,10 +320,13 @@ describe(validateAgentDefinition.name, () => {
       const body = factory.definition({
         model: 'gpt-4o-mini',
         limits: { maxTokens: 20_000 },
-        microAgents: [{ ...omit(factory.microAgent(), 'steps'), instructions: 'List the open pull requests', model: 'local/llama3', responseFormat: 'json' }],
+        microAgents: [{ ...omit(factory.microAgent(), 'steps'), instructions: 'List the open pull requests', model: ['gpt-4o', 'local/llama3'], responseFormat: 'json' }],
       });
 
-      expect(sut(body)).toMatchObject({ ok: true, definition: { microAgents: [{ instructions: 'List the open pull requests', responseFormat: 'json' }] } });
+      expect(sut(body)).toMatchObject({
+        ok: true,
+        definition: { model: 'gpt-4o-mini', microAgents: [{ instructions: 'List the open pull requests', model: ['gpt-4o', 'local/llama3'], responseFormat: 'json' }] },
+      });
     });
 
     it.each<[string, Body, string, string]>([

@@ -1,9 +1,12 @@
-import type { JsonValue, RunError, StepStatus, ToolName } from '@flowmate/contracts';
+import type { JsonValue, ModelCallRecord, RunError, StepStatus, ToolName } from '@flowmate/contracts';
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { AgentRunEntity } from './agent-run.entity';
 
 /** `micro_agent` rows track a child workflow; `tool` rows one tool call inside it; `llm` rows one model call; `plan` a delegated run's plan. */
 export type RunStepKind = 'micro_agent' | 'tool' | 'llm' | 'plan';
+
+/** A model call as its step stores it: with the Temporal attempt that made it. */
+export type StoredModelCall = ModelCallRecord & { attempt: number };
 
 @Entity('run_steps')
 export class RunStepEntity {
@@ -65,6 +68,10 @@ export class RunStepEntity {
   /** Model steps: `tool_calls` when the model asked for tools, `stop` when it answered. */
   @Column('text', { name: 'finish_reason', nullable: true })
   finishReason!: string | null;
+
+  /** Steps that asked a model: every call of every attempt's fallback chain, in order. */
+  @Column('jsonb', { name: 'model_calls', nullable: true })
+  modelCalls!: StoredModelCall[] | null;
 
   @Column('text', { name: 'workflow_id', nullable: true })
   workflowId!: string | null;

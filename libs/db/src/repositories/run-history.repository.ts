@@ -1,4 +1,4 @@
-import { FAILURE_TYPES, isJsonObject, siblingKey, type JsonObject, type JsonValue, type RunError, type RunStatus, type StepStatus, type TemplateContext, type ToolName } from '@flowmate/contracts';
+import { FAILURE_TYPES, isJsonObject, siblingKey, type JsonObject, type ModelCallRecord, type JsonValue, type RunError, type RunStatus, type StepStatus, type TemplateContext, type ToolName } from '@flowmate/contracts';
 import type { DataSource } from 'typeorm';
 
 export interface ToolStepRef {
@@ -53,10 +53,12 @@ export interface PlannedStep {
   tool: ToolName;
 }
 
-/** What a model call adds to its step's row. */
+/** What an attempt's model calls add to its step's row: tokens are added up over attempts, calls appended. */
 export interface ModelCallFacts {
   tokens?: number;
   finishReason?: string;
+  /** Each call of the attempt's fallback chain, in order. */
+  modelCalls?: readonly ModelCallRecord[];
 }
 
 /** Whether this attempt may call the tool; when not, what an earlier attempt stored, if it succeeded. */
@@ -173,8 +175,8 @@ export class RunHistoryRepository {
     await this.upsertStep(step, { status: 'succeeded', attempts: attempt, input, output, error: null, finished: true, ...model });
   }
 
-  async markStepFailed(step: StepRef, attempt: number, error: RunError, input?: JsonValue): Promise<void> {
-    await this.upsertStep(step, { status: 'failed', attempts: attempt, input, error, finished: true });
+  async markStepFailed(step: StepRef, attempt: number, error: RunError, input?: JsonValue, model?: ModelCallFacts): Promise<void> {
+    await this.upsertStep(step, { status: 'failed', attempts: attempt, input, error, finished: true, ...model });
   }
 
   async markStepCancelled(step: StepRef, attempt: number, input?: JsonValue): Promise<void> {
@@ -256,9 +258,9 @@ export class RunHistoryRepository {
     return row.output;
   }
 
-  /** Tokens every model call of the run has used so far. */
+  /** Tokens every model call of the run has used so far, failed attempts and llm.generate steps included. */
   async tokensUsed(runId: string): Promise<number> {
-    const [row] = (await this.db.query(`SELECT COALESCE(SUM(tokens), 0)::int AS used FROM run_steps WHERE run_id = $1 AND kind IN ('llm', 'plan')`, [runId])) as Array<{
+    const [row] = (await this.db.query(`SELECT COALESCE(SUM(tokens), 0)::int AS used FROM run_steps WHERE run_id = $1`, [runId])) as Array<{
       used: number;
     }>;
     return row.used;
@@ -297,8 +299,8 @@ export class RunHistoryRepository {
     const output = toJsonb(change.output);
     const written = (await this.db.query(
       `INSERT INTO run_steps (run_id, step_key, micro_agent_key, kind, position, tool, status, attempts, input, output, output_bytes, error,
-                              tokens, finish_reason, started_at, finished_at)
-       VALUES ($1, $2, $3, $13, $4, $5, $6, $7, $8, $9, $12, $10, $14, $15, now(), CASE WHEN $11 THEN now() END)
+                              tokens, finish_reason, model_calls, started_at, finished_at)
+       VALUES ($1, $2, $3, $13, $4, $5, $6, $7, $8, $9, $12, $10, $14, $15, $16, now(), CASE WHEN $11 THEN now() END)
        ON CONFLICT (run_id, step_key) DO UPDATE SET
          status = EXCLUDED.status,
          attempts = EXCLUDED.attempts,
@@ -306,7 +308,10 @@ export class RunHistoryRepository {
          output = EXCLUDED.output,
          output_bytes = EXCLUDED.output_bytes,
          error = EXCLUDED.error,
-         tokens = COALESCE(EXCLUDED.tokens, run_steps.tokens),
+         -- Each attempt reports its own tokens and calls once, so they add up over retries and fallbacks.
+         tokens = CASE WHEN EXCLUDED.tokens IS NULL THEN run_steps.tokens ELSE COALESCE(run_steps.tokens, 0) + EXCLUDED.tokens END,
+         model_calls = CASE WHEN EXCLUDED.model_calls IS NULL THEN run_steps.model_calls
+                            ELSE COALESCE(run_steps.model_calls, '[]'::jsonb) || EXCLUDED.model_calls END,
          finish_reason = COALESCE(EXCLUDED.finish_reason, run_steps.finish_reason),
          started_at = COALESCE(run_steps.started_at, EXCLUDED.started_at),
          finished_at = EXCLUDED.finished_at
@@ -329,6 +334,7 @@ export class RunHistoryRepository {
         'kind' in step ? step.kind : 'tool',
         change.tokens ?? null,
         change.finishReason ?? null,
+        change.modelCalls ? JSON.stringify(change.modelCalls.map((call) => ({ attempt: change.attempts, ...call }))) : null,
       ],
     )) as unknown[];
     return written.length > 0;

@@ -34,7 +34,7 @@ export interface Preview {
 
 const STEP_COLUMNS = [
   'id', 'runId', 'stepKey', 'microAgentKey', 'kind', 'position', 'tool', 'status', 'attempts', 'error',
-  'workflowId', 'outputBytes', 'outputStepKey', 'toolCallId', 'tokens', 'startedAt', 'finishedAt',
+  'workflowId', 'outputBytes', 'outputStepKey', 'toolCallId', 'tokens', 'modelCalls', 'startedAt', 'finishedAt',
 ] as const;
 export type StepWithPreviews = Pick<RunStepEntity, (typeof STEP_COLUMNS)[number]> & { input: Preview; output: Preview };
 

@@ -2,7 +2,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { FAILURE_TYPES } from '@flowmate/contracts';
 import { STATUS_CODES } from 'node:http';
 import OpenAI from 'openai';
+import { CircuitOpenError } from '../circuit-breakers/circuit-open-error';
 import { AddressNotAllowedError } from '../http/address-policy';
+import { ModelChainFailed } from '../models/model-chain-failed';
 import {
   HttpNetworkError,
   HttpStatusError,
@@ -28,6 +30,10 @@ const MODEL_CLIENT_ERRORS: Record<number, string> = {
  */
 export function classifyError(error: unknown): ApplicationFailure {
   if (error instanceof ApplicationFailure) return error;
+  if (error instanceof ModelChainFailed) return error.failure;
+  if (error instanceof CircuitOpenError) {
+    return ApplicationFailure.create({ type: FAILURE_TYPES.circuitOpen, message: error.message, nextRetryDelay: error.retryAfterMs });
+  }
   if (error instanceof AddressNotAllowedError) return fail(error, FAILURE_TYPES.addressNotAllowed, true);
   if (error instanceof HttpStatusError) {
     // Details land in Temporal history; the body preview stays out, as an error body may echo secrets.

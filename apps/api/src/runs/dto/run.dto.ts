@@ -1,5 +1,5 @@
 import { DEFINITION_LIMITS, DELEGATION_PLAN, RUN_STATUSES, RUN_SUMMARY, type JsonValue, type RunError, type RunStatus, type RunTrigger, type StepStatus, type ToolName } from '@flowmate/contracts';
-import { stepIdOf, toolStepKey, type AgentRunEntity, type AgentRunSummary, type LinkedAgent, type StepWithPreviews } from '@flowmate/db';
+import { stepIdOf, toolStepKey, type AgentRunEntity, type AgentRunSummary, type LinkedAgent, type StepWithPreviews, type StoredModelCall } from '@flowmate/db';
 
 const RUN_SUMMARY_STEP_KEY = toolStepKey(RUN_SUMMARY.microAgentKey, RUN_SUMMARY.stepId);
 const PLAN_STEP_KEY = toolStepKey(DELEGATION_PLAN.microAgentKey, DELEGATION_PLAN.stepId);
@@ -78,8 +78,12 @@ export interface StepDto {
   tool: ToolName | null;
   /** A tool call a model asked for: the id the model gave it. */
   toolCallId: string | null;
-  /** A model call: the tokens it used. */
+  /** A step that asked a model: the tokens every attempt used, prompts and answers. */
   tokens: number | null;
+  /** The provider and model that answered, when one did. */
+  answeredBy: { provider: string; model: string } | null;
+  /** Every model call of every attempt, in order: a fallback shows as a failed call with its reason, then the next model's. */
+  modelCalls: StoredModelCall[] | null;
   status: StepStatus;
   attempts: number;
   /** Whole up to RUN_OUTPUT_PREVIEW_BYTES; beyond, the head of its JSON text and `inputTruncated: true`. */
@@ -147,12 +151,19 @@ export const toRunStarted = (run: AgentRunEntity, uiLink: TemporalUiLink): RunSt
   temporalUiUrl: uiLink(run.workflowId),
 });
 
+function answeredBy(calls: readonly StoredModelCall[] | null): StepDto['answeredBy'] {
+  const answer = calls?.find((call) => call.outcome === 'succeeded');
+  return answer ? { provider: answer.provider, model: answer.model } : null;
+}
+
 const toStep = (step: StepWithPreviews): StepDto => ({
   id: stepIdOf(step.stepKey, step.microAgentKey),
   kind: step.kind === 'llm' ? 'llm' : 'tool',
   tool: step.tool,
   toolCallId: step.toolCallId,
   tokens: step.tokens,
+  answeredBy: answeredBy(step.modelCalls),
+  modelCalls: step.modelCalls,
   status: step.status,
   attempts: step.attempts,
   input: step.input.value,
