@@ -39,6 +39,7 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'health/detailed', method: RequestMethod.GET },
     ],
   });
   app.enableShutdownHooks();

@@ -94,7 +94,7 @@ export class Environment {
 
   /** Any OpenAI-compatible server (OpenAI, Azure, Ollama, vLLM, LM Studio); OpenAI's own when unset. */
   @IsOptional()
-  @IsUrl({ require_tld: false, require_protocol: true })
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   OPENAI_BASE_URL?: string;
 
   /** The model (or comma-separated fallback chain) of a model call whose definition names none. */

@@ -20,7 +20,7 @@ class ModelProviderSetting implements ModelProviderConfig {
   name!: string;
 
   @IsOptional()
-  @IsUrl({ require_tld: false, require_protocol: true }, { message: 'baseUrl must be an http(s) URL' })
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'baseUrl must be an http(s) URL' })
   baseUrl?: string;
 
   @IsOptional()
@@ -79,7 +79,7 @@ function parseProviderList(text: string): ModelProviderConfig[] {
   });
   const names = parsed.map((entry: { name?: unknown }) => entry?.name);
   names.forEach((name, index) => {
-    if (names.indexOf(name) !== index) problems.push(`MODEL_PROVIDERS[${index}]: the name "${String(name)}" is taken by an earlier provider`);
+    if (typeof name === 'string' && names.indexOf(name) !== index) problems.push(`MODEL_PROVIDERS[${index}]: the name "${String(name)}" is taken by an earlier provider`);
   });
   if (problems.length > 0) throw new Error(problems.join('\n- '));
   return (parsed as ModelProviderConfig[]).map(({ name, baseUrl, apiKey, models }) => ({ name, ...(baseUrl ? { baseUrl } : {}), ...(apiKey ? { apiKey } : {}), ...(models ? { models } : {}) }));

@@ -104,11 +104,14 @@ export const TOOLS: Record<ToolName, ToolDescriptor> = {
       properties: {
         prompt: { type: 'string', minLength: 1, maxLength: 100_000 },
         system: { type: 'string', maxLength: 20_000 },
+        // A name or a fallback chain: each keyword applies to its own type.
         model: {
-          anyOf: [
-            { type: 'string', minLength: 1, maxLength: DEFINITION_LIMITS.modelLength },
-            { type: 'array', minItems: 1, maxItems: MODEL_CHAIN_LIMIT, items: { type: 'string', minLength: 1, maxLength: DEFINITION_LIMITS.modelLength } },
-          ],
+          type: ['string', 'array'],
+          minLength: 1,
+          maxLength: DEFINITION_LIMITS.modelLength,
+          minItems: 1,
+          maxItems: MODEL_CHAIN_LIMIT,
+          items: { type: 'string', minLength: 1, maxLength: DEFINITION_LIMITS.modelLength },
         },
         responseFormat: { type: 'string', enum: ['text', 'json'] },
       },

@@ -14,6 +14,24 @@ const omit = (object: JsonObject, key: string): JsonObject => Object.fromEntries
 describe(checkResolvedArgs.name, () => {
   const sut = checkResolvedArgs;
 
+  describe('llm.generate', () => {
+    it.each<[string, JsonObject]>([
+      ['a prompt alone', { prompt: 'hi' }],
+      ['a model', { prompt: 'hi', model: 'gpt-4o-mini' }],
+      ['a fallback chain', { prompt: 'hi', model: ['gpt-4o-mini', 'local/llama3'] }],
+    ])('accepts %s', (_case, args) => {
+      expect(sut('llm.generate', args)).toEqual([]);
+    });
+
+    it.each<[string, JsonObject, string]>([
+      ['an empty chain', { prompt: 'hi', model: [] }, 'must NOT have fewer than 1 items'],
+      ['a chain of six', { prompt: 'hi', model: ['a', 'b', 'c', 'd', 'e', 'f'] }, 'must NOT have more than 5 items'],
+      ['a number for a model', { prompt: 'hi', model: 4 }, 'must be string,array'],
+    ])('refuses %s', (_case, args, message) => {
+      expect(sut('llm.generate', args)).toEqual([{ path: 'args.model', message }]);
+    });
+  });
+
   describe('http.request', () => {
     it.each<[string, JsonObject]>([
       ['method and url only', factory.httpArgs()],

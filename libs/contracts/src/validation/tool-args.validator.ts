@@ -6,7 +6,7 @@ import { joinPath, type ValidationProblem } from './validation-problem';
 const WHOLE_TEMPLATE_SCHEMA = { type: 'string', pattern: WHOLE_TEMPLATE_PATTERN };
 const TEMPLATE_BRANCH = /^#\/properties\/[^/]+\/anyOf\/1\//;
 
-const ajv = new Ajv({ allErrors: true, strict: true });
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 
 /** Arguments as written in a definition: any top-level argument may be one whole template, typed at run time. */
 const definitionValidators = new Map<ToolName, ValidateFunction>();

@@ -284,6 +284,47 @@ describe(RunHistoryRepository.name, () => {
     });
   });
 
+  describe('model calls', () => {
+    const modelStep = (runId: string) => ({ runId, microAgentKey: 'team', stepId: 'llm-1', position: 0, kind: 'llm' as const });
+    const call = (provider: string, outcome: 'succeeded' | 'failed', tokens: number) => ({
+      provider,
+      model: `${provider}-model`,
+      outcome,
+      ...(outcome === 'failed' ? { error: { type: 'LlmServerError', message: '503' } } : {}),
+      tokens,
+      durationMs: 5,
+    });
+
+    it('appends every attempt\'s calls with its attempt number and adds up the tokens of every attempt', async () => {
+      const runId = await newRun();
+      const step = modelStep(runId);
+      await sut.startStepAttempt(step, 1);
+      await sut.markStepFailed(step, 1, { type: 'InvalidModelAnswer', message: 'not JSON' }, undefined, { tokens: 30, modelCalls: [call('primary', 'succeeded', 30)] });
+      await sut.startStepAttempt(step, 2);
+
+      await sut.markStepSucceeded(step, 2, {}, { text: 'done' }, { tokens: 12, finishReason: 'stop', modelCalls: [call('primary', 'failed', 0), call('local', 'succeeded', 12)] });
+
+      const [row] = (await db.query(`SELECT tokens, model_calls FROM run_steps WHERE run_id = $1`, [runId])) as Array<{ tokens: number; model_calls: JsonValue }>;
+      expect(row.tokens).toBe(42);
+      expect(row.model_calls).toEqual([
+        { attempt: 1, ...call('primary', 'succeeded', 30) },
+        { attempt: 2, ...call('primary', 'failed', 0) },
+        { attempt: 2, ...call('local', 'succeeded', 12) },
+      ]);
+      expect(await sut.tokensUsed(runId)).toBe(42);
+    });
+
+    it('counts the tokens of tool steps that asked a model (llm.generate) toward the run', async () => {
+      const runId = await newRun();
+      const step = toolStep(runId, { tool: 'llm.generate' });
+      await sut.startStepAttempt(step, 1);
+
+      await sut.markStepSucceeded(step, 1, { prompt: 'hi' }, { text: 'hello' }, { tokens: 9, modelCalls: [call('local', 'succeeded', 9)] });
+
+      expect(await sut.tokensUsed(runId)).toBe(9);
+    });
+  });
+
   describe('markMicroAgentFinished', () => {
     it("refers to the last step's output, stored once, and skips the steps that never ran", async () => {
       const runId = await newRun();

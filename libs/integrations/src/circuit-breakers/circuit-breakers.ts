@@ -51,6 +51,7 @@ const STATE_NAMES: Record<CircuitState, BreakerState> = {
 /** One target's breaker (a model provider, an integration's API host), built on cockatiel's policy. */
 export class TargetBreaker {
   private readonly policy: CircuitBreakerPolicy;
+  private readonly failures: ConsecutiveWithinWindowBreaker;
   private openedAt = 0;
   private lastError: CircuitBreakerReport['lastError'] = null;
 
@@ -59,10 +60,8 @@ export class TargetBreaker {
     private readonly settings: CircuitBreakerSettings,
     onChange: (report: CircuitBreakerReport) => void,
   ) {
-    this.policy = circuitBreaker(
-      handleWhen((error) => !(error instanceof NotTheTargetsFault)),
-      { halfOpenAfter: settings.coolDownMs, breaker: new ConsecutiveWithinWindowBreaker(settings.failureThreshold, settings.windowMs) },
-    );
+    this.failures = new ConsecutiveWithinWindowBreaker(settings.failureThreshold, settings.windowMs);
+    this.policy = circuitBreaker(handleWhen((error) => !(error instanceof NotTheTargetsFault)), { halfOpenAfter: settings.coolDownMs, breaker: this.failures });
     this.policy.onBreak(() => {
       this.openedAt = Date.now();
     });
@@ -80,7 +79,12 @@ export class TargetBreaker {
           return await call();
         } catch (error) {
           const failure = classifyError(error);
-          if (signal?.aborted || failure.nonRetryable) throw new NotTheTargetsFault(error);
+          if (signal?.aborted) throw new NotTheTargetsFault(error);
+          if (failure.nonRetryable) {
+            // The target answered (it refused this request): that ends a run of failures like a success does.
+            this.failures.success();
+            throw new NotTheTargetsFault(error);
+          }
           this.lastError = { type: failure.type ?? 'Error', message: failure.message };
           throw error;
         }
