@@ -3,6 +3,7 @@ import type { FixtureResponse } from '../fakes/http-fixture';
 import { chatCompletion, chatError, modelList, startOpenAiFake, type OpenAiFake } from '../fakes/openai.fake';
 import { signIn, type Session } from '../support/auth';
 import { pollUntil } from '../support/poll';
+import { recordHistory } from '../support/recorded-histories';
 import { startStack, type Stack } from '../support/stack';
 
 const BREAKER = { failures: 3, coolDownSeconds: 2 };
@@ -86,6 +87,7 @@ describe('Models: fallback, health and circuit breakers (e2e)', () => {
       ],
     });
     expect(local.requests.slice(before).map((request) => request.model)).toEqual(['llama3']);
+    recordHistory('micro-agent-fallback', await stack.temporal.workflow.getHandle(`${run.workflowId}/greet`).fetchHistory());
   });
 
   it('does not fall back when the primary answers 401: the run fails with LlmUnauthorized', async () => {
