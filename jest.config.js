@@ -9,13 +9,19 @@ const swc = {
   sourceMaps: 'inline',
 };
 
+const ESM_ONLY_PACKAGES = ['octokit', '@octokit', 'universal-user-agent', 'json-with-bigint', 'toad-cache', 'universal-github-app-jwt', 'before-after-hook'];
+
 module.exports = {
   testEnvironment: 'node',
   rootDir: __dirname,
   testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.data/'],
-  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  transform: { '^.+\\.(ts|js)$': ['@swc/jest', swc] },
+  // octokit ships ES modules only; Node 20.19+ requires them natively, jest's module loader needs them transpiled.
+  transformIgnorePatterns: [`^(?!.*/node_modules/(${ESM_ONLY_PACKAGES.join('|')})/).*/node_modules/`],
   moduleNameMapper: {
+    // Their exports offer `import` only, which jest's require-based resolver cannot pick.
+    '^@octokit/(auth-unauthenticated|webhooks-methods)$': '<rootDir>/node_modules/@octokit/$1/dist-node/index.js',
     '^@flowmate/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
     '^@flowmate/(contracts|db|config|integrations|crypto)$': '<rootDir>/libs/$1/src',
     '^@flowmate/activities$': '<rootDir>/activities',

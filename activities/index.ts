@@ -4,3 +4,5 @@ export * from './run-history.activities';
 export * from './tool.activities';
 export * from './tools';
 export type { ModelAccess } from './model-answer';
+export { CredentialVault, type Connection } from './credential-vault';
+export { SecretReader } from './secret-reader';

@@ -11,6 +11,7 @@ import { factory } from '../test/support/factory';
 import { pollUntil } from '../test/support/poll';
 import { createToolActivities, type ToolStepOutcome, type ToolStepRequest } from './tool.activities';
 import { createToolExecutors } from './tools';
+import { integrationsNotUsed } from '../test/support/integrations';
 
 interface StepRow {
   step_key: string;
@@ -54,7 +55,7 @@ describe(createToolActivities.name, () => {
       'GET /nul': { body: 'a\u0000b' },
     });
     http = new GuardedHttpClient({ allowedHosts: [fixture.hostPort] });
-    sut = createToolActivities({ history, tools: createToolExecutors({ http, models: { defaultChain: [] } }) });
+    sut = createToolActivities({ history, tools: createToolExecutors({ http, models: { defaultChain: [] }, integrations: integrationsNotUsed() }) });
   });
 
   afterAll(async () => {
@@ -319,7 +320,7 @@ describe(createToolActivities.name, () => {
           throw new Error('connection terminated');
         },
       });
-      const failingSut = createToolActivities({ history: failingHistory, tools: createToolExecutors({ http, models: { defaultChain: [] } }) });
+      const failingSut = createToolActivities({ history: failingHistory, tools: createToolExecutors({ http, models: { defaultChain: [] }, integrations: integrationsNotUsed() }) });
 
       const failure = await failureOf(
         new MockActivityEnvironment({ attempt: 1 }, { logger: new DefaultLogger('ERROR') }).run(

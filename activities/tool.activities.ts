@@ -7,22 +7,28 @@ import {
   type JsonObject,
   type JsonValue,
   type ModelCallRecord,
+  type TemplateContext,
   type ToolName,
+  TOOLS,
 } from '@flowmate/contracts';
 import { checkResolvedArgs } from '@flowmate/contracts/validation';
 import { toolStepKey, type RunHistoryRepository, type TemplateNeeds, type ToolStepRef } from '@flowmate/db';
 import { Context } from '@temporalio/activity';
 import { backOff } from 'exponential-backoff';
 import { ApplicationFailure } from '@temporalio/common';
+import type { CredentialVault } from './credential-vault';
 import { noFailpoints, type ReachFailpoint } from './failpoints';
 import { withHeartbeats } from './heartbeats';
 import { redactSecrets } from './redact-secrets';
+import type { SecretReader } from './secret-reader';
 import { beginStepAttempt, modelFacts, recordCallFailure } from './step-attempts';
 import type { ToolExecutor } from './tools/tool-executor';
 
 export interface ToolDependencies {
   history: RunHistoryRepository;
   tools: Record<ToolName, ToolExecutor>;
+  /** The run owner's connections (integration tools) and secrets (`{{secrets.<name>}}`), decrypted per call. */
+  credentials?: { vault: CredentialVault; secrets: SecretReader };
   failpoint?: ReachFailpoint;
 }
 
@@ -42,7 +48,7 @@ export interface ToolStepOutcome {
 
 const STORE_ATTEMPTS = 4;
 
-export const createToolActivities = ({ history, tools, failpoint = noFailpoints }: ToolDependencies) => ({
+export const createToolActivities = ({ history, tools, credentials, failpoint = noFailpoints }: ToolDependencies) => ({
   /** One tool call: records its own start and result, so a step costs one activity; a step that succeeded is never called again. */
   async runToolStep(request: ToolStepRequest): Promise<ToolStepOutcome> {
     const context = Context.current();
@@ -51,25 +57,30 @@ export const createToolActivities = ({ history, tools, failpoint = noFailpoints 
     const stepKey = toolStepKey(request.microAgentKey, request.stepId);
     const stored = await beginStepAttempt(history, step);
     if (stored) return { stepKey, outputBytes: stored.outputBytes };
-    let resolvedArgs: JsonObject | undefined;
+    let args: ResolvedArgs | undefined;
     let output: JsonValue;
     let modelCalls: readonly ModelCallRecord[] | undefined;
+    const owner = memoised(() => history.runOwner(request.runId));
     try {
-      resolvedArgs = request.args ? await resolveArgs(history, request, request.args) : ((await history.loadPlannedArgs(step)) as JsonObject);
-      const args = resolvedArgs;
+      args = request.args ? await resolveArgs(history, request, request.args, secretsOf(credentials, owner)) : literalArgs((await history.loadPlannedArgs(step)) as JsonObject);
+      const callArgs = args.call;
+      const provider = TOOLS[request.tool].provider;
+      const connection = provider ? await vaultOf(credentials).connection(await owner(), provider) : undefined;
       output = await withHeartbeats(context, () =>
-        tools[request.tool](args, {
+        tools[request.tool](callArgs, {
           signal: cancellationSignal,
           idempotencyKey: `${request.runId}:${stepKey}`,
+          connection,
           onModelCalls: (calls) => {
             modelCalls = calls;
           },
         }),
       );
     } catch (error) {
-      throw await recordCallFailure(history, step, error, resolvedArgs && redactSecrets(resolvedArgs), modelCalls);
+      throw await recordCallFailure(history, step, error, args && redactSecrets(args.recorded), modelCalls);
     }
-    await storeResult(() => history.markStepSucceeded(step, info.attempt, redactSecrets(resolvedArgs), output, modelFacts(modelCalls)));
+    const recorded = redactSecrets(args.recorded);
+    await storeResult(() => history.markStepSucceeded(step, info.attempt, recorded, output, modelFacts(modelCalls)));
     await failpoint('tool-result-stored');
     return { stepKey, outputBytes: Buffer.byteLength(JSON.stringify(output)) };
   },
@@ -93,11 +104,39 @@ async function storeResult(save: () => Promise<void>): Promise<void> {
 
 export type ToolActivities = ReturnType<typeof createToolActivities>;
 
-async function resolveArgs(history: RunHistoryRepository, request: ToolStepRef, args: JsonObject): Promise<JsonObject> {
+/** Arguments for the call (secrets decrypted) and for the step's record (each secret as its `{{secrets.<name>}}`). */
+interface ResolvedArgs {
+  call: JsonObject;
+  recorded: JsonObject;
+}
+
+type ReadSecrets = (names: readonly string[]) => Promise<Record<string, string>>;
+
+/** A model's arguments are taken literally: no template of theirs is resolved, so a model never reaches a secret. */
+const literalArgs = (args: JsonObject): ResolvedArgs => ({ call: args, recorded: args });
+
+function memoised<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
+}
+
+function vaultOf(credentials: ToolDependencies['credentials']): CredentialVault {
+  if (!credentials) throw new Error('integration tools need the credential vault; the worker was built without one');
+  return credentials.vault;
+}
+
+function secretsOf(credentials: ToolDependencies['credentials'], owner: () => Promise<string>): ReadSecrets {
+  return async (names) => (names.length === 0 || !credentials ? {} : credentials.secrets.read(await owner(), names));
+}
+
+async function resolveArgs(history: RunHistoryRepository, request: ToolStepRef, args: JsonObject, readSecrets: ReadSecrets): Promise<ResolvedArgs> {
   let resolved: JsonValue;
+  let recorded: JsonValue;
   try {
-    const context = await history.loadTemplateContext(request.runId, request.microAgentKey, templateNeeds(args));
+    const needs = templateNeeds(args);
+    const context: TemplateContext = { ...(await history.loadTemplateContext(request.runId, request.microAgentKey, needs)), secrets: await readSecrets(needs.secretNames) };
     resolved = resolveTemplates(args, context);
+    recorded = resolveTemplates(args, { ...context, secrets: Object.fromEntries(needs.secretNames.map((name) => [name, `{{secrets.${name}}}`])) });
   } catch (error) {
     if (error instanceof TemplateError) {
       throw ApplicationFailure.create({ type: FAILURE_TYPES.template, message: error.message, nonRetryable: true });
@@ -112,15 +151,16 @@ async function resolveArgs(history: RunHistoryRepository, request: ToolStepRef, 
       nonRetryable: true,
     });
   }
-  return resolved as JsonObject;
+  return { call: resolved as JsonObject, recorded: recorded as JsonObject };
 }
 
-function templateNeeds(args: JsonObject): TemplateNeeds {
-  const needs: TemplateNeeds = { agentKeys: [], stepIds: [] };
+function templateNeeds(args: JsonObject): TemplateNeeds & { secretNames: string[] } {
+  const needs = { agentKeys: [] as string[], stepIds: [] as string[], secretNames: [] as string[] };
   for (const { expression } of listTemplateReferences(args)) {
     const reference = parseTemplateExpression(expression);
     if (reference.root === 'agents') needs.agentKeys.push(reference.key);
     if (reference.root === 'steps') needs.stepIds.push(reference.id);
+    if (reference.root === 'secrets') needs.secretNames.push(reference.name);
   }
   return needs;
 }

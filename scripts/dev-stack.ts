@@ -2,7 +2,7 @@ import { SEARCH_ATTRIBUTES } from '@flowmate/contracts';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { loadOrCreateJwtSecret } from './dev-stack/jwt-secret';
+import { loadOrCreateCredentialsKeys, loadOrCreateJwtSecret } from './dev-stack/kept-secrets';
 import { describeExit, startManagedProcess, type ProcessExit } from './dev-stack/managed-process';
 import { assertPortFree } from './dev-stack/ports';
 import { startEmbeddedPostgres } from './dev-stack/postgres-server';
@@ -76,6 +76,7 @@ async function startStack(options: DevStackOptions, started: Started, lifetime: 
   await mkdir(config.dataDir, { recursive: true });
   await assertPortsFree(config);
   const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(join(config.dataDir, 'jwt-secret')));
+  const credentialsKeys = config.credentialsKeys ?? (await loadOrCreateCredentialsKeys(join(config.dataDir, 'credentials-keys')));
 
   // Both start in parallel; allSettled so one failing cannot leave the other running unregistered.
   const [temporal, databaseUrl] = await allOrFirstError([startTemporal(config, started, lifetime), startPostgres(config, started, lifetime)]);
@@ -88,6 +89,7 @@ async function startStack(options: DevStackOptions, started: Started, lifetime: 
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporal.address,
     JWT_SECRET: jwtSecret,
+    CREDENTIALS_KEYS: credentialsKeys,
     HTTP_TOOL_ALLOWED_HOSTS: config.httpToolAllowedHosts,
     ...(config.magicLinkDelivery ? { AUTH_MAGIC_LINK_DELIVERY: config.magicLinkDelivery } : {}),
     ...(temporal.uiUrl ? { TEMPORAL_UI_URL: temporal.uiUrl } : {}),

@@ -15,6 +15,7 @@ describe(readStackConfig.name, () => {
       magicLinkDelivery: 'response',
     });
     expect(sut.jwtSecret).toBeUndefined();
+    expect(sut.credentialsKeys).toBeUndefined();
   });
 
   it('uses what the environment names', () => {
@@ -24,6 +25,7 @@ describe(readStackConfig.name, () => {
       TEMPORAL_UI_URL: 'https://temporal.example.com',
       DATABASE_URL: 'postgres://db/flowmate',
       JWT_SECRET: 'x'.repeat(32),
+      CREDENTIALS_KEYS: 'prod:key',
       NODE_ENV: 'test',
     });
 
@@ -31,6 +33,7 @@ describe(readStackConfig.name, () => {
       apiPort: 4000,
       nodeEnv: 'test',
       jwtSecret: 'x'.repeat(32),
+      credentialsKeys: 'prod:key',
       temporal: { kind: 'external', address: 'temporal:7233', uiUrl: 'https://temporal.example.com' },
       postgres: { kind: 'external', url: 'postgres://db/flowmate' },
       httpToolAllowedHosts: '',

@@ -14,6 +14,7 @@ export interface StackConfig {
   apiPort: number;
   nodeEnv: string;
   jwtSecret?: string;
+  credentialsKeys?: string;
   temporal: TemporalSetup;
   temporalNamespace: string;
   temporalTaskQueue: string;
@@ -37,6 +38,7 @@ export function readStackConfig(root: string, env: NodeJS.ProcessEnv): StackConf
     apiPort,
     nodeEnv,
     jwtSecret: given(env.JWT_SECRET),
+    credentialsKeys: given(env.CREDENTIALS_KEYS),
     temporal: temporalAddress
       ? { kind: 'external', address: temporalAddress, uiUrl }
       : {

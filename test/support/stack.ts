@@ -4,12 +4,13 @@ import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { openFlowMateWorker } from '../../apps/worker/src/flowmate-worker';
+import { credentialKeysSetting } from './credential-keys';
 import { createTestDatabase, type TestDatabase } from './database';
 import { temporalAddress } from './temporal';
 
@@ -45,6 +46,7 @@ export async function startStack({ worker = false, env = {}, shareDatabaseWith, 
     TEMPORAL_ADDRESS: temporalAddress(),
     TEMPORAL_TASK_QUEUE: shareDatabaseWith?.config.temporal.taskQueue ?? `e2e-${randomUUID()}`,
     JWT_SECRET: shareDatabaseWith?.config.api.jwt.secret ?? randomUUID() + randomUUID(),
+    CREDENTIALS_KEYS: shareDatabaseWith ? credentialKeysSetting(shareDatabaseWith.config.credentials) : `test:${randomBytes(32).toString('base64')}`,
     AUTH_MAGIC_LINK_DELIVERY: 'response',
     ...env,
   });

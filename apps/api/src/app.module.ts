@@ -11,6 +11,7 @@ import { LoggingModule } from './core/logging.module';
 import { TemporalModule } from './core/temporal.module';
 import { createValidationPipe } from './core/validation.pipe';
 import { HealthController } from './health/health.controller';
+import { IntegrationsModule } from './integrations/integrations.module';
 import { ModelsModule } from './models/models.module';
 import { RunsModule } from './runs/runs.module';
 import { ToolsController } from './tools/tools.controller';
@@ -20,7 +21,7 @@ export class AppModule {
   static forRoot(config: AppConfig, requestLogger: HttpLogger): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(config), LoggingModule.forRoot(requestLogger), DatabaseModule, TemporalModule, AuthModule, AgentsModule, RunsModule, ModelsModule],
+      imports: [AppConfigModule.forRoot(config), LoggingModule.forRoot(requestLogger), DatabaseModule, TemporalModule, AuthModule, AgentsModule, RunsModule, ModelsModule, IntegrationsModule],
       controllers: [ToolsController, HealthController],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -5,12 +5,14 @@ import {
   createRunHistoryActivities,
   createToolActivities,
   createToolExecutors,
+  CredentialVault,
+  SecretReader,
   type ModelAccess,
 } from '@flowmate/activities';
 import type { AppConfig } from '@flowmate/config';
-import { createDataConverter } from '@flowmate/crypto';
-import { CircuitBreakersRepository, createDataSource, RunHistoryRepository } from '@flowmate/db';
-import { CircuitBreakers, GuardedHttpClient, ModelGateway } from '@flowmate/integrations';
+import { createDataConverter, CredentialCipher } from '@flowmate/crypto';
+import { CircuitBreakersRepository, createDataSource, CredentialsRepository, RunHistoryRepository, SecretsRepository } from '@flowmate/db';
+import { CircuitBreakers, createIntegrationTools, GuardedHttpClient, ModelGateway, OAuthProviders } from '@flowmate/integrations';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { hostname } from 'node:os';
 import type { DataSource } from 'typeorm';
@@ -27,8 +29,14 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
   const workflows = workflowSource({ env: config.env, workflowBundlePath: config.worker.workflowBundlePath });
   const failpoint = armFailpoints(config.worker.failpoints);
   const db = await createDataSource(config.database).initialize();
-  const models = modelAccess(config, db);
+  const breakers = reportingBreakers(config, db);
+  const models = modelAccess(config, breakers);
   const http = new GuardedHttpClient({ allowedHosts: config.tools.httpAllowedHosts });
+  const cipher = new CredentialCipher(config.credentials);
+  const credentials = {
+    vault: new CredentialVault({ credentials: new CredentialsRepository(db), cipher, oauth: new OAuthProviders(config.integrations.oauth) }),
+    secrets: new SecretReader(new SecretsRepository(db), cipher),
+  };
   const closeDependencies = async (): Promise<void> => {
     await http.close();
     await db.destroy();
@@ -44,7 +52,12 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
       dataConverter: createDataConverter(),
       activities: {
         ...createRunHistoryActivities({ history }),
-        ...createToolActivities({ history, tools: createToolExecutors({ http, models }), failpoint }),
+        ...createToolActivities({
+          history,
+          tools: createToolExecutors({ http, models, integrations: createIntegrationTools(config.integrations.endpoints, breakers) }),
+          credentials,
+          failpoint,
+        }),
         ...createLlmActivities({ history, models, previewBytes: config.api.outputPreviewBytes }),
         ...createDelegationActivities({ history, models }),
       },
@@ -66,16 +79,19 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
   }
 }
 
-/** The model providers behind this process's circuit breakers, whose transitions go to Postgres for the API to show. */
-function modelAccess(config: AppConfig, db: DataSource): ModelAccess {
-  const { providers, defaultChain, rateLimitWaitMs } = config.models;
-  if (providers.length === 0) return { defaultChain };
+/** This process's circuit breakers (model providers, integration hosts); transitions go to Postgres for the API to show. */
+function reportingBreakers(config: AppConfig, db: DataSource): CircuitBreakers {
   const reports = new CircuitBreakersRepository(db);
   const workerId = `${hostname()}:${process.pid}`;
-  const breakers = new CircuitBreakers(config.circuitBreaker, (report) => {
+  return new CircuitBreakers(config.circuitBreaker, (report) => {
     reports.report(workerId, report).catch((error: Error) => {
       Runtime.instance().logger.warn('could not report a circuit breaker transition', { target: report.target, state: report.state, error: error.message });
     });
   });
+}
+
+function modelAccess(config: AppConfig, breakers: CircuitBreakers): ModelAccess {
+  const { providers, defaultChain, rateLimitWaitMs } = config.models;
+  if (providers.length === 0) return { defaultChain };
   return { gateway: new ModelGateway({ providers, breakers, rateLimitWaitMs }), defaultChain };
 }

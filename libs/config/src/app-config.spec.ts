@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './app-config';
 const valid = {
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/flowmate',
   JWT_SECRET: 'x'.repeat(32),
+  CREDENTIALS_KEYS: `test:${Buffer.alloc(32, 1).toString('base64')}`,
 };
 
 describe(loadConfig.name, () => {
@@ -42,7 +43,35 @@ describe(loadConfig.name, () => {
   });
 
   it('does not ask the worker for API secrets', () => {
-    expect(loadConfig('worker', { DATABASE_URL: valid.DATABASE_URL }).database.url).toBe(valid.DATABASE_URL);
+    expect(loadConfig('worker', { DATABASE_URL: valid.DATABASE_URL, CREDENTIALS_KEYS: valid.CREDENTIALS_KEYS }).database.url).toBe(valid.DATABASE_URL);
+  });
+
+  it('asks both processes for the credential keys, since both read or write stored connections', () => {
+    expect(() => loadConfig('worker', { DATABASE_URL: valid.DATABASE_URL })).toThrow(/CREDENTIALS_KEYS/);
+    expect(loadConfig('worker', valid).credentials).toEqual({ currentKeyId: 'test', keys: { test: Buffer.alloc(32, 1) } });
+  });
+
+  it('takes an OAuth app with all three settings, and refuses a partial one', () => {
+    const github = { GITHUB_CLIENT_ID: 'id', GITHUB_CLIENT_SECRET: 'secret', GITHUB_REDIRECT_URI: 'https://flowmate.example/api/v1/oauth/github/callback' };
+
+    expect(loadConfig('api', { ...valid, ...github }).integrations.oauth.github).toEqual({
+      oauthUrl: 'https://github.com',
+      app: { clientId: 'id', clientSecret: 'secret', redirectUri: github.GITHUB_REDIRECT_URI },
+    });
+    expect(loadConfig('api', valid).integrations.oauth.github.app).toBeUndefined();
+    expect(() => loadConfig('api', { ...valid, GOOGLE_CLIENT_ID: 'id' })).toThrow(/GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GOOGLE_REDIRECT_URI go together/);
+  });
+
+  it('points integrations at the public APIs unless told otherwise', () => {
+    expect(loadConfig('worker', valid).integrations.endpoints).toEqual({
+      githubApiUrl: 'https://api.github.com',
+      googleApiUrl: 'https://www.googleapis.com',
+      slackApiUrl: 'https://slack.com/api/',
+      xApiUrl: 'https://api.x.com',
+      instagramApiUrl: 'https://graph.instagram.com/v21.0',
+    });
+    expect(loadConfig('worker', { ...valid, GITHUB_API_URL: 'http://127.0.0.1:8080' }).integrations.endpoints.githubApiUrl).toBe('http://127.0.0.1:8080');
+    expect(() => loadConfig('worker', { ...valid, SLACK_API_URL: 'ftp://slack.example' })).toThrow(/SLACK_API_URL/);
   });
 
   it('refuses to hand out magic links in responses in production', () => {

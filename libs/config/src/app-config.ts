@@ -2,7 +2,15 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { parseAllowedHosts } from './allowed-hosts';
 import { Environment, type ProcessRole } from './environment';
+import { parseCredentialKeys, type CredentialKeys } from './credential-keys';
 import { parseDefaultModelChain, parseModelProviders, type ModelProviderConfig } from './model-providers';
+
+/** An OAuth app registered with a provider. */
+export interface OAuthAppConfig {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+}
 
 export interface AppConfig {
   env: 'development' | 'test' | 'production';
@@ -18,6 +26,19 @@ export interface AppConfig {
     defaultChain: string[];
     rateLimitWaitMs: number;
   };
+  /** Operator-set: users never change where integration calls go. */
+  integrations: {
+    endpoints: { githubApiUrl: string; googleApiUrl: string; slackApiUrl: string; xApiUrl: string; instagramApiUrl: string };
+    oauth: {
+      github: { oauthUrl: string; app?: OAuthAppConfig };
+      google: { oauthUrl: string; app?: OAuthAppConfig };
+      slack: { apiUrl: string; app?: OAuthAppConfig };
+    };
+    /** Where the OAuth callback redirects once connected; it answers JSON without one. */
+    oauthReturnUrl?: string;
+  };
+  /** Keys of the AES-256-GCM encryption of stored connections and secrets. */
+  credentials: CredentialKeys;
   /** Per model provider and integration host, in each worker process. */
   circuitBreaker: { failureThreshold: number; windowMs: number; coolDownMs: number };
   worker: {
@@ -54,6 +75,12 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
   }
   if (env.TEST_FAILPOINTS && env.NODE_ENV !== 'test') problems.push('TEST_FAILPOINTS freezes the worker on purpose; it is accepted only when NODE_ENV=test');
   const httpAllowedHosts = parseOrReport(() => parseAllowedHosts(env.HTTP_TOOL_ALLOWED_HOSTS), problems) ?? [];
+  const credentials = parseOrReport(() => parseCredentialKeys(env.CREDENTIALS_KEYS, env.CREDENTIALS_CURRENT_KEY_ID), problems);
+  const oauthApps = {
+    github: oauthApp('GITHUB', env.GITHUB_CLIENT_ID, env.GITHUB_CLIENT_SECRET, env.GITHUB_REDIRECT_URI, problems),
+    google: oauthApp('GOOGLE', env.GOOGLE_CLIENT_ID, env.GOOGLE_CLIENT_SECRET, env.GOOGLE_REDIRECT_URI, problems),
+    slack: oauthApp('SLACK', env.SLACK_CLIENT_ID, env.SLACK_CLIENT_SECRET, env.SLACK_REDIRECT_URI, problems),
+  };
   const providers =
     parseOrReport(() => parseModelProviders({ providers: env.MODEL_PROVIDERS, openAiApiKey: env.OPENAI_API_KEY, openAiBaseUrl: env.OPENAI_BASE_URL }), problems) ?? [];
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
@@ -70,6 +97,22 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
     },
     tools: { httpAllowedHosts },
     models: { providers, defaultChain: parseDefaultModelChain(env.OPENAI_MODEL), rateLimitWaitMs: env.MODEL_RATE_LIMIT_WAIT_SECONDS * 1000 },
+    integrations: {
+      endpoints: {
+        githubApiUrl: env.GITHUB_API_URL,
+        googleApiUrl: env.GOOGLE_API_URL,
+        slackApiUrl: env.SLACK_API_URL,
+        xApiUrl: env.X_API_URL,
+        instagramApiUrl: env.INSTAGRAM_API_URL,
+      },
+      oauth: {
+        github: { oauthUrl: env.GITHUB_OAUTH_URL, ...oauthApps.github },
+        google: { oauthUrl: env.GOOGLE_OAUTH_URL, ...oauthApps.google },
+        slack: { apiUrl: env.SLACK_API_URL, ...oauthApps.slack },
+      },
+      oauthReturnUrl: env.OAUTH_RETURN_URL,
+    },
+    credentials: credentials as CredentialKeys,
     circuitBreaker: {
       failureThreshold: env.CIRCUIT_BREAKER_FAILURES,
       windowMs: env.CIRCUIT_BREAKER_WINDOW_SECONDS * 1000,
@@ -90,6 +133,13 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
       magicLinkInResponse: delivery === 'response',
     },
   };
+}
+
+/** A provider's OAuth app: its three settings together, or none of them. */
+function oauthApp(prefix: string, clientId: string | undefined, clientSecret: string | undefined, redirectUri: string | undefined, problems: string[]): { app?: OAuthAppConfig } {
+  if (clientId && clientSecret && redirectUri) return { app: { clientId, clientSecret, redirectUri } };
+  if (clientId || clientSecret || redirectUri) problems.push(`${prefix}_CLIENT_ID, ${prefix}_CLIENT_SECRET and ${prefix}_REDIRECT_URI go together: set all three or none`);
+  return {};
 }
 
 function parseOrReport<T>(parse: () => T, problems: string[]): T | undefined {

@@ -2,6 +2,15 @@ import { DEFAULT_TASK_QUEUE } from '@flowmate/contracts';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 
+/** http(s) only, any host (loopback and single-label names included, for self-hosted servers and tests). */
+const API_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+
+/** An optional text setting. */
+const OptionalSetting = (): PropertyDecorator => (target, property) => {
+  IsOptional()(target, property);
+  IsString()(target, property);
+};
+
 /** Which process validates: the API needs auth settings the worker never reads. */
 export type ProcessRole = 'api' | 'worker';
 
@@ -122,6 +131,72 @@ export class Environment {
   /** …for this long, after which one probe call may close it again. */
   @IntSetting(1)
   CIRCUIT_BREAKER_COOLDOWN_SECONDS = 30;
+
+  /** `<id>:<base64 32-byte key>,…`: AES-256-GCM keys of stored connections and secrets; `npm start` generates one. */
+  @IsString({ message: 'CREDENTIALS_KEYS is required: <id>:<base64 of 32 random bytes>[,…]' })
+  CREDENTIALS_KEYS!: string;
+
+  /** The key new ciphertexts are made with; optional when CREDENTIALS_KEYS holds one key. */
+  @IsOptional()
+  @IsString()
+  CREDENTIALS_CURRENT_KEY_ID?: string;
+
+  @IsUrl(API_URL)
+  GITHUB_API_URL = 'https://api.github.com';
+
+  @IsUrl(API_URL)
+  GITHUB_OAUTH_URL = 'https://github.com';
+
+  @IsUrl(API_URL)
+  GOOGLE_API_URL = 'https://www.googleapis.com';
+
+  @IsUrl(API_URL)
+  GOOGLE_OAUTH_URL = 'https://accounts.google.com';
+
+  @IsUrl(API_URL)
+  SLACK_API_URL = 'https://slack.com/api/';
+
+  @IsUrl(API_URL)
+  X_API_URL = 'https://api.x.com';
+
+  @IsUrl(API_URL)
+  INSTAGRAM_API_URL = 'https://graph.instagram.com/v21.0';
+
+  /** OAuth apps: all three of a provider's, or none (then that provider connects with a pasted token only). */
+  @OptionalSetting()
+  GITHUB_CLIENT_ID?: string;
+
+  @OptionalSetting()
+  GITHUB_CLIENT_SECRET?: string;
+
+  @IsOptional()
+  @IsUrl(API_URL)
+  GITHUB_REDIRECT_URI?: string;
+
+  @OptionalSetting()
+  GOOGLE_CLIENT_ID?: string;
+
+  @OptionalSetting()
+  GOOGLE_CLIENT_SECRET?: string;
+
+  @IsOptional()
+  @IsUrl(API_URL)
+  GOOGLE_REDIRECT_URI?: string;
+
+  @OptionalSetting()
+  SLACK_CLIENT_ID?: string;
+
+  @OptionalSetting()
+  SLACK_CLIENT_SECRET?: string;
+
+  @IsOptional()
+  @IsUrl(API_URL)
+  SLACK_REDIRECT_URI?: string;
+
+  /** Where the OAuth callback sends the browser once a connection is stored; without it the callback answers JSON. */
+  @IsOptional()
+  @IsUrl(API_URL)
+  OAUTH_RETURN_URL?: string;
 
   /** Comma-separated failpoints that freeze the worker where a test kills it; NODE_ENV=test only. */
   @IsOptional()

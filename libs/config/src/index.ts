@@ -1,3 +1,4 @@
 export * from './app-config';
 export type { ProcessRole } from './environment';
 export type { ModelProviderConfig } from './model-providers';
+export { CREDENTIAL_KEY_BYTES, CREDENTIAL_KEY_ID, parseCredentialKeys, type CredentialKeys } from './credential-keys';

@@ -1,6 +1,7 @@
 export * from './agent-definition';
 export * from './agent-graph';
 export * from './delegation';
+export * from './integration-tools';
 export * from './json';
 export * from './llm-prompt';
 export * from './models';

@@ -227,6 +227,26 @@ describe(resolveTemplates.name, () => {
   });
 });
 
+describe('secrets in templates', () => {
+  const secrets = { apiKey: 'sk-live-123' };
+
+  it('puts a secret where its template stands, inside text or as a whole value', () => {
+    const args = { headers: { authorization: 'Bearer {{secrets.apiKey}}', 'x-key': '{{secrets.apiKey}}' } };
+
+    expect(resolveTemplates(args, factory.context({ secrets }))).toEqual({ headers: { authorization: 'Bearer sk-live-123', 'x-key': 'sk-live-123' } });
+  });
+
+  it('names the missing secret and how to store it', () => {
+    expect(() => resolveTemplates('{{secrets.other}}', factory.context({ secrets }))).toThrow(
+      '{{secrets.other}}: there is no secret "other"; store it with PUT /api/v1/secrets/other',
+    );
+  });
+
+  it('resolves nothing for a context without secrets', () => {
+    expect(() => resolveTemplates('{{secrets.apiKey}}', factory.context())).toThrow(TemplateError);
+  });
+});
+
 describe(parseTemplateExpression.name, () => {
   const sut = parseTemplateExpression;
 
@@ -242,6 +262,7 @@ describe(parseTemplateExpression.name, () => {
     ['steps.load.output', { root: 'steps', id: 'load', path: [], expression: 'steps.load.output' }],
     ['steps.load.output.0', { root: 'steps', id: 'load', path: ['0'], expression: 'steps.load.output.0' }],
     ['agents.output.output', { root: 'agents', key: 'output', path: [], expression: 'agents.output.output' }],
+    ['secrets.githubToken', { root: 'secrets', name: 'githubToken', path: [], expression: 'secrets.githubToken' }],
   ])('parses %s', (expression, expected) => {
     expect(sut(expression)).toEqual(expected);
   });
@@ -258,9 +279,12 @@ describe(parseTemplateExpression.name, () => {
     ['.input', 'has an empty path segment'],
     ['agents..output', 'has an empty path segment'],
     ['', 'has an empty path segment'],
-    ['title', 'must start with input, agents or steps'],
-    ['other.x.output', 'must start with input, agents or steps'],
-    ['Input.title', 'must start with input, agents or steps'],
+    ['title', 'must start with input, agents, steps or secrets'],
+    ['other.x.output', 'must start with input, agents, steps or secrets'],
+    ['Input.title', 'must start with input, agents, steps or secrets'],
+    ['secrets', 'must have the form {{secrets.<name>}}'],
+    ['secrets.api.key', 'must have the form {{secrets.<name>}}'],
+    ['secrets.1password', 'must have the form {{secrets.<name>}}'],
   ])('refuses %p with a TemplateError', (expression, message) => {
     expect(() => sut(expression)).toThrow(TemplateError);
     expect(() => sut(expression)).toThrow(`{{${expression}}} ${message}`);

@@ -1,11 +1,14 @@
 import { isJsonObject, type JsonValue } from './json';
 
 /**
- * Engine templates: `{{input…}}`, `{{agents.<key>.output…}}`, `{{steps.<id>.output…}}`.
+ * Engine templates: `{{input…}}`, `{{agents.<key>.output…}}`, `{{steps.<id>.output…}}`, `{{secrets.<name>}}`.
  * Any other `{{…}}` (Mustache sections, variables of a tool's own template) is left untouched.
  */
-const ENGINE_TEMPLATE = /\{\{\s*((?:input|agents|steps)(?:\.[^{}\s]*)?)\s*\}\}/g;
-const WHOLE_ENGINE_TEMPLATE = /^\{\{\s*((?:input|agents|steps)(?:\.[^{}\s]*)?)\s*\}\}$/;
+const ENGINE_TEMPLATE = /\{\{\s*((?:input|agents|steps|secrets)(?:\.[^{}\s]*)?)\s*\}\}/g;
+const WHOLE_ENGINE_TEMPLATE = /^\{\{\s*((?:input|agents|steps|secrets)(?:\.[^{}\s]*)?)\s*\}\}$/;
+
+/** A user secret's name (`PUT /secrets/:name`), as `{{secrets.<name>}}` writes it. */
+export const SECRET_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
 /** A string that is one whole engine template, as a JSON Schema `pattern`. */
 export const WHOLE_TEMPLATE_PATTERN = WHOLE_ENGINE_TEMPLATE.source;
@@ -13,12 +16,15 @@ export const WHOLE_TEMPLATE_PATTERN = WHOLE_ENGINE_TEMPLATE.source;
 export type TemplateReference =
   | { root: 'input'; path: string[]; expression: string }
   | { root: 'agents'; key: string; path: string[]; expression: string }
-  | { root: 'steps'; id: string; path: string[]; expression: string };
+  | { root: 'steps'; id: string; path: string[]; expression: string }
+  | { root: 'secrets'; name: string; path: string[]; expression: string };
 
 export interface TemplateContext {
   input: JsonValue;
   agents: Record<string, { output: JsonValue }>;
   steps: Record<string, { output: JsonValue }>;
+  /** Decrypted only inside the tool activity, for the call; never stored or returned. */
+  secrets?: Record<string, string>;
 }
 
 export class TemplateError extends Error {
@@ -32,7 +38,11 @@ export function parseTemplateExpression(expression: string): TemplateReference {
   }
   const [root, ...rest] = segments;
   if (root === 'input') return { root, path: rest, expression };
-  if (root !== 'agents' && root !== 'steps') throw new TemplateError(`{{${expression}}} must start with input, agents or steps`);
+  if (root === 'secrets') {
+    if (rest.length !== 1 || !SECRET_NAME_PATTERN.test(rest[0])) throw new TemplateError(`{{${expression}}} must have the form {{secrets.<name>}}, the name matching ${SECRET_NAME_PATTERN.source}`);
+    return { root, name: rest[0], path: [], expression };
+  }
+  if (root !== 'agents' && root !== 'steps') throw new TemplateError(`{{${expression}}} must start with input, agents, steps or secrets`);
   const [name, output, ...path] = rest;
   if (name === undefined || output !== 'output') {
     throw new TemplateError(`{{${expression}}} must have the form {{${root}.<${root === 'agents' ? 'key' : 'id'}>.output[.path]}}`);
@@ -94,5 +104,8 @@ function baseValue(reference: TemplateReference, context: TemplateContext): Json
       return context.agents[reference.key]?.output;
     case 'steps':
       return context.steps[reference.id]?.output;
+    case 'secrets':
+      if (context.secrets?.[reference.name] === undefined) throw new TemplateError(`{{${reference.expression}}}: there is no secret "${reference.name}"; store it with PUT /api/v1/secrets/${reference.name}`);
+      return context.secrets[reference.name];
   }
 }

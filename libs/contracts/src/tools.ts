@@ -1,7 +1,8 @@
 import { DEFINITION_LIMITS } from './agent-definition';
+import { INTEGRATION_TOOL_NAMES, INTEGRATION_TOOLS, type IntegrationProvider } from './integration-tools';
 import { MODEL_CHAIN_LIMIT, type ModelChoice } from './models';
 
-export const TOOL_NAMES = ['http.request', 'text.render', 'llm.generate'] as const;
+export const TOOL_NAMES = ['http.request', 'text.render', 'llm.generate', ...INTEGRATION_TOOL_NAMES] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 export function isToolName(name: string): name is ToolName {
@@ -21,6 +22,8 @@ export interface ToolDescriptor {
   /** Whether calling the tool can change something outside FlowMate. */
   sideEffects: boolean;
   argsSchema: JsonSchema;
+  /** The connection (`PUT /integrations/:provider`) the tool calls with; absent for built-in tools. */
+  provider?: IntegrationProvider;
 }
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -57,6 +60,7 @@ export interface LlmGenerateArgs {
 }
 
 export const TOOLS: Record<ToolName, ToolDescriptor> = {
+  ...INTEGRATION_TOOLS,
   'http.request': {
     name: 'http.request',
     description:

@@ -93,6 +93,10 @@ export const FAILURE_TYPES = {
   llmUnauthorized: 'LlmUnauthorized',
   llmForbidden: 'LlmForbidden',
   llmNotFound: 'LlmNotFound',
+  /** An integration tool of a provider the run's owner has not connected. */
+  integrationNotConnected: 'IntegrationNotConnected',
+  /** The provider refused the stored token and its refresh: the owner must connect again. */
+  credentialsNeedReauth: 'CredentialsNeedReauth',
   /** A model chain names a model no configured provider offers (any more). */
   modelNotOffered: 'ModelNotOffered',
   /** The target's circuit breaker is open: refused at once, retried after the cool-down. */

@@ -19,3 +19,18 @@ export { CircuitOpenError } from './circuit-breakers/circuit-open-error';
 export { ModelGateway, type ChatRequest, type ModelAnswer, type ModelGatewayOptions } from './models/model-gateway';
 export { ModelChainFailed } from './models/model-chain-failed';
 export { ModelHealthMonitor, type ModelHealthOptions, type ProviderHealth } from './models/model-health';
+export type { IntegrationCall, IntegrationEndpoints, IntegrationTool, IntegrationTools } from './providers/integration-tool';
+export { apiHostTarget, createIntegrationTools } from './providers/integration-tools';
+export { providerFailure, type ProviderAnswer, type ProviderLabel } from './providers/provider-failure';
+export { checkConnection, type ConnectedAccount } from './providers/connection-check';
+export {
+  isOAuthProvider,
+  OAUTH_PROVIDERS,
+  OAuthExchangeFailed,
+  OAuthGrantRefused,
+  OAuthProviders,
+  type IssuedTokens,
+  type OAuthApp,
+  type OAuthProvider,
+  type OAuthSettings,
+} from './oauth/oauth-providers';

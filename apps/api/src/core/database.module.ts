@@ -1,5 +1,16 @@
 import type { AppConfig } from '@flowmate/config';
-import { AgentsRepository, AuthTokensRepository, CircuitBreakersRepository, dataSourceOptions, RunsRepository, runMigrations, UsersRepository } from '@flowmate/db';
+import {
+  AgentsRepository,
+  AuthTokensRepository,
+  CircuitBreakersRepository,
+  CredentialsRepository,
+  dataSourceOptions,
+  OAuthStatesRepository,
+  RunsRepository,
+  runMigrations,
+  SecretsRepository,
+  UsersRepository,
+} from '@flowmate/db';
 import { Global, Module, type Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
@@ -8,7 +19,16 @@ import { APP_CONFIG } from './app-config.provider';
 /** Postgres that is briefly down at boot (a restart, a failover) delays the API by up to a minute instead of failing it. */
 const CONNECT_RETRY = { retryAttempts: 20, retryDelay: 3_000 };
 
-const REPOSITORIES = [UsersRepository, AuthTokensRepository, AgentsRepository, RunsRepository, CircuitBreakersRepository];
+const REPOSITORIES = [
+  UsersRepository,
+  AuthTokensRepository,
+  AgentsRepository,
+  RunsRepository,
+  CircuitBreakersRepository,
+  CredentialsRepository,
+  SecretsRepository,
+  OAuthStatesRepository,
+];
 
 const repositoryProviders: Provider[] = REPOSITORIES.map((Repository) => ({
   provide: Repository,

@@ -249,6 +249,13 @@ export class RunHistoryRepository {
     await this.db.query(`UPDATE agent_runs SET input = $2::jsonb || input WHERE id = $1`, [runId, JSON.stringify(storable(fields))]);
   }
 
+  /** Whose run it is: integration tools call with that user's connections and secrets. */
+  async runOwner(runId: string): Promise<string> {
+    const [row] = (await this.db.query(`SELECT user_id FROM agent_runs WHERE id = $1`, [runId])) as Array<{ user_id: string }>;
+    if (!row) throw new Error(`run ${runId} does not exist`);
+    return row.user_id;
+  }
+
   /** A delegated run's plan, as its plan step stored it. */
   async loadPlan(runId: string): Promise<JsonValue> {
     const [row] = (await this.db.query(`SELECT output FROM run_steps WHERE run_id = $1 AND kind = 'plan' AND status = 'succeeded'`, [runId])) as Array<{

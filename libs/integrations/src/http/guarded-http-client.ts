@@ -46,15 +46,18 @@ export class HttpStatusError extends HttpRequestError {
   readonly status: number;
   readonly retryAfterMs?: number;
   readonly bodyPreview: string;
+  /** Lower-case names; APIs put rate-limit resets and error codes here. */
+  readonly headers: Record<string, string>;
 
   constructor(
     hop: Pick<Hop, 'method' | 'url'>,
-    response: { status: number; statusText?: string; retryAfterMs?: number; bodyPreview: string },
+    response: { status: number; statusText?: string; retryAfterMs?: number; bodyPreview: string; headers?: Record<string, string> },
   ) {
     super(hop, `answered ${response.status} ${response.statusText || STATUS_CODES[response.status] || ''}`.trimEnd());
     this.status = response.status;
     this.retryAfterMs = response.retryAfterMs;
     this.bodyPreview = response.bodyPreview;
+    this.headers = response.headers ?? {};
   }
 }
 
@@ -188,6 +191,7 @@ export class GuardedHttpClient {
         statusText: response.statusText,
         retryAfterMs: parseRetryAfter(headers['retry-after']),
         bodyPreview: new TextDecoder().decode(bytes),
+        headers,
       });
     }
     const { bytes, truncated } = await readCapped(response, this.maxResponseBytes);
