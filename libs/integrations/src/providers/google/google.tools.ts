@@ -25,9 +25,12 @@ interface AnsweredError {
   response?: { status: number; data?: unknown; headers?: { get?: (name: string) => string | null } & Record<string, unknown> };
 }
 
-/** The googleapis client options every call shares: the operator's root URL, the caller's token, no client retries. */
+/**
+ * The googleapis client options every call shares: the operator's root URL, the caller's token, no client
+ * retries, and Node's own fetch (gaxios would otherwise load node-fetch through a dynamic import).
+ */
 function options(apiUrl: string, { accessToken, signal }: Pick<IntegrationCall, 'accessToken' | 'signal'>) {
-  return { rootUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`, retry: false, headers: { Authorization: `Bearer ${accessToken}` }, signal };
+  return { rootUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`, retry: false, headers: { Authorization: `Bearer ${accessToken}` }, signal, fetchImplementation: fetch };
 }
 
 export function googleFailure(error: unknown): unknown {
