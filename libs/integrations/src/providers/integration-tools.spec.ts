@@ -287,6 +287,21 @@ describe('integration tools', () => {
     expect(await failureOf(tools['calendar.listEvents']({}, call()))).toMatchObject({ type: 'RateLimited', nonRetryable: false });
   });
 
+  it("puts each provider's host behind its own circuit breaker", async () => {
+    const guarded = createIntegrationTools(
+      { githubApiUrl: fakes.github.url, googleApiUrl: fakes.google.url, slackApiUrl: fakes.slack.url, xApiUrl: fakes.x.url, instagramApiUrl: fakes.instagram.url },
+      new CircuitBreakers({ failureThreshold: 2, windowMs: 60_000, coolDownMs: 60_000 }),
+    );
+    fakes.github.failNext(2, { status: 503, body: { message: 'unavailable' } });
+    await failureOf(guarded['github.listRepositories']({}, call()));
+    await failureOf(guarded['github.listRepositories']({}, call()));
+    const before = fakes.github.requests.length;
+
+    expect(await failureOf(guarded['github.createIssue']({ owner: 'acme', repo: 'web', title: 'x' }, call()))).toMatchObject({ type: 'CircuitOpen', nonRetryable: false });
+    expect(fakes.github.requests.length).toBe(before);
+    expect(await guarded['slack.listChannels']({}, call())).toMatchObject({ items: expect.any(Array) });
+  });
+
   it("waits until GitHub's rate limit resets when it has no requests left (403)", async () => {
     const reset = Math.floor(Date.now() / 1000) + 120;
     fakes.github.failNext(1, { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, body: { message: 'API rate limit exceeded' } });
