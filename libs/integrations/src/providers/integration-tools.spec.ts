@@ -7,6 +7,7 @@ import { FAKE_TOKEN, type FixtureResponse, type ProviderFake } from '../../../..
 import { startSlackFake, type SlackFake } from '../../../../test/fakes/slack.fake';
 import { startXFake, type XFake } from '../../../../test/fakes/x.fake';
 import { CircuitBreakers } from '../circuit-breakers/circuit-breakers';
+import { classifyError } from '../errors/classify-error';
 import type { IntegrationCall, IntegrationTools } from './integration-tool';
 import { createIntegrationTools } from './integration-tools';
 
@@ -297,7 +298,10 @@ describe('integration tools', () => {
     await failureOf(guarded['github.listRepositories']({}, call()));
     const before = fakes.github.requests.length;
 
-    expect(await failureOf(guarded['github.createIssue']({ owner: 'acme', repo: 'web', title: 'x' }, call()))).toMatchObject({ type: 'CircuitOpen', nonRetryable: false });
+    const refused = await guarded['github.createIssue']({ owner: 'acme', repo: 'web', title: 'x' }, call()).then(() => undefined, (error: unknown) => error);
+
+    // The tool activity classifies what a tool throws; an open breaker becomes a retryable CircuitOpen.
+    expect(classifyError(refused)).toMatchObject({ type: 'CircuitOpen', nonRetryable: false, nextRetryDelay: expect.any(Number) });
     expect(fakes.github.requests.length).toBe(before);
     expect(await guarded['slack.listChannels']({}, call())).toMatchObject({ items: expect.any(Array) });
   });
