@@ -1,3 +1,4 @@
+import { TOOL_NAMES } from '@flowmate/contracts';
 import { signIn, type Session } from '../support/auth';
 import { factory } from '../support/factory';
 import { startStack, type Stack } from '../support/stack';
@@ -99,7 +100,12 @@ describe('agents (e2e)', () => {
 
   it('lists the tools with JSON Schemas of their arguments', async () => {
     const tools = await stack.http.get('/api/v1/tools').set('Authorization', ada.bearer).expect(200);
-    expect(tools.body.items.map((tool: { name: string }) => tool.name)).toEqual(['http.request', 'text.render', 'llm.generate']);
+    expect(tools.body.items.map((tool: { name: string }) => tool.name)).toEqual([...TOOL_NAMES]);
     expect(tools.body.items[0].argsSchema).toMatchObject({ type: 'object', required: ['method', 'url'] });
+    expect(tools.body.items.find((tool: { name: string }) => tool.name === 'github.createIssue')).toMatchObject({
+      provider: 'github',
+      sideEffects: true,
+      argsSchema: { required: ['owner', 'repo', 'title'] },
+    });
   });
 });

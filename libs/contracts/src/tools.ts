@@ -60,7 +60,6 @@ export interface LlmGenerateArgs {
 }
 
 export const TOOLS: Record<ToolName, ToolDescriptor> = {
-  ...INTEGRATION_TOOLS,
   'http.request': {
     name: 'http.request',
     description:
@@ -121,4 +120,5 @@ export const TOOLS: Record<ToolName, ToolDescriptor> = {
       },
     },
   },
+  ...INTEGRATION_TOOLS,
 };
