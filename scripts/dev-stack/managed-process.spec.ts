@@ -2,6 +2,15 @@ import { describeExit, startManagedProcess } from './managed-process';
 
 const node = (script: string) => ({ command: process.execPath, args: ['-e', script] });
 
+/** A long-running process that says when its signal handler is in place: a loaded machine may take longer to start it than any fixed wait. */
+async function startWithHandler(name: string, handler: string) {
+  let ready: () => void = () => undefined;
+  const installed = new Promise<void>((resolve) => (ready = resolve));
+  const sut = await startManagedProcess({ name, ...node(`${handler}; console.log('ready'); setInterval(() => {}, 1000)`), onLine: (line) => line === 'ready' && ready() });
+  await installed;
+  return sut;
+}
+
 describe(startManagedProcess.name, () => {
   it('hands over each output line with its stream and reports the exit code', async () => {
     const lines: Array<[string, string]> = [];
@@ -17,15 +26,13 @@ describe(startManagedProcess.name, () => {
   });
 
   it('asks politely first', async () => {
-    const sut = await startManagedProcess({ name: 'polite', ...node("process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000)") });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const sut = await startWithHandler('polite', "process.on('SIGTERM', () => process.exit(0))");
 
     expect(await sut.stop(5_000)).toEqual({ code: 0, signal: null });
   });
 
   it('forces a process that ignores the graceful signal once the grace period is over', async () => {
-    const sut = await startManagedProcess({ name: 'stubborn', ...node("process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)") });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const sut = await startWithHandler('stubborn', "process.on('SIGTERM', () => {})");
 
     const exit = await sut.stop(300);
 

@@ -1,13 +1,13 @@
 import type { IntegrationProvider } from '@flowmate/contracts';
 import type { ApplicationFailure } from '@temporalio/common';
 import { classifyError } from '../errors/classify-error';
-import { gitHubClient, gitHubFailure } from './github/github.tools';
 import { HttpStatusError } from '../http/guarded-http-client';
+import { gitHubClient, gitHubFailure } from './github/github.tools';
 import { instagramAccount } from './instagram/instagram.tools';
 import type { IntegrationEndpoints } from './integration-tool';
 import { jsonOf, operatorHttpClient } from './operator-http-client';
-import { slackClient, slackFailure } from './slack/slack.tools';
 import { providerFailure } from './provider-failure';
+import { slackClient, slackFailure } from './slack/slack.tools';
 import { xAccount } from './x/x.tools';
 
 /** Who a token belongs to at its provider, as `GET /integrations` shows it. */

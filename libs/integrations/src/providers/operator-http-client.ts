@@ -1,13 +1,22 @@
 import { GuardedHttpClient } from '../http/guarded-http-client';
 
+const clients = new Map<string, GuardedHttpClient>();
+
 /**
- * An HTTP client for an operator-configured API base URL: its host is allowed even when private (a
- * self-hosted server, a test fake), which is safe because nothing a user sends can change that URL.
+ * The HTTP client of an operator-configured API base URL, one per origin and process (its connection pool is
+ * shared): its host is allowed even when private (a self-hosted server, a test fake), which is safe because
+ * nothing a user sends can change that URL.
  */
 export function operatorHttpClient(baseUrl: string): GuardedHttpClient {
   const url = new URL(baseUrl);
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  return new GuardedHttpClient({ allowedHosts: [`${url.hostname}:${port}`], maxRedirects: 0 });
+  const hostPort = `${url.hostname}:${port}`;
+  let client = clients.get(hostPort);
+  if (!client) {
+    client = new GuardedHttpClient({ allowedHosts: [hostPort], maxRedirects: 0 });
+    clients.set(hostPort, client);
+  }
+  return client;
 }
 
 /** A JSON error body's fields, when the body is JSON. */
