@@ -14,14 +14,13 @@ export {
 } from './http/guarded-http-client';
 export { classifyError } from './errors/classify-error';
 export { createOpenAiClient, type OpenAiClientOptions } from './openai/openai.client';
-export { CircuitBreakers, ConsecutiveWithinWindowBreaker, TargetBreaker, type CircuitBreakerSettings } from './circuit-breakers/circuit-breakers';
+export { CircuitBreakers, type CircuitBreakerSettings } from './circuit-breakers/circuit-breakers';
 export { CircuitOpenError } from './circuit-breakers/circuit-open-error';
 export { ModelGateway, type ChatRequest, type ModelAnswer, type ModelGatewayOptions } from './models/model-gateway';
 export { ModelChainFailed } from './models/model-chain-failed';
 export { ModelHealthMonitor, type ModelHealthOptions, type ProviderHealth } from './models/model-health';
 export type { IntegrationCall, IntegrationEndpoints, IntegrationTool, IntegrationTools } from './providers/integration-tool';
-export { apiHostTarget, createIntegrationTools } from './providers/integration-tools';
-export { providerFailure, type ProviderAnswer, type ProviderLabel } from './providers/provider-failure';
+export { createIntegrationTools } from './providers/integration-tools';
 export { checkConnection, type ConnectedAccount } from './providers/connection-check';
 export {
   isOAuthProvider,

@@ -45,13 +45,3 @@ export function untilReset(epochSeconds: string | number | undefined, now = Date
   const reset = Number(epochSeconds);
   return Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1000 - now) : undefined;
 }
-
-/** Walks pages until `maxResults` items are taken or the pages end; never fetches a page it does not need. */
-export async function collectPages<T>(pages: AsyncIterable<readonly T[]>, maxResults: number): Promise<T[]> {
-  const items: T[] = [];
-  for await (const page of pages) {
-    items.push(...page.slice(0, maxResults - items.length));
-    if (items.length >= maxResults) break;
-  }
-  return items;
-}
