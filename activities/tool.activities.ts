@@ -136,7 +136,8 @@ async function resolveArgs(history: RunHistoryRepository, request: ToolStepRef, 
     const needs = templateNeeds(args);
     const context: TemplateContext = { ...(await history.loadTemplateContext(request.runId, request.microAgentKey, needs)), secrets: await readSecrets(needs.secretNames) };
     resolved = resolveTemplates(args, context);
-    recorded = resolveTemplates(args, { ...context, secrets: Object.fromEntries(needs.secretNames.map((name) => [name, `{{secrets.${name}}}`])) });
+    // Only a step that names secrets needs a second pass, with each secret standing for its own reference.
+    recorded = needs.secretNames.length === 0 ? resolved : resolveTemplates(args, { ...context, secrets: Object.fromEntries(needs.secretNames.map((name) => [name, `{{secrets.${name}}}`])) });
   } catch (error) {
     if (error instanceof TemplateError) {
       throw ApplicationFailure.create({ type: FAILURE_TYPES.template, message: error.message, nonRetryable: true });

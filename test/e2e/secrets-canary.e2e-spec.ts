@@ -7,7 +7,6 @@ import { startGitHubFake } from '../fakes/github.fake';
 import { startGoogleFake } from '../fakes/google.fake';
 import { startHttpFixture } from '../fakes/http-fixture';
 import { startInstagramFake } from '../fakes/instagram.fake';
-import type { ProviderFake } from '../fakes/provider-fake';
 import { startSlackFake } from '../fakes/slack.fake';
 import { startXFake } from '../fakes/x.fake';
 import { signIn, type Session } from '../support/auth';
@@ -57,7 +56,7 @@ describe('no secret leaves the activity (canary, e2e)', () => {
   const responses: string[] = [];
   let stack: Stack;
   let worker: WorkerProcess;
-  let fakes: ProviderFake[];
+  let servers: Array<{ close(): Promise<void> }>;
   let session: Session;
   let runIds: string[];
 
@@ -68,7 +67,7 @@ describe('no secret leaves the activity (canary, e2e)', () => {
     const x = await startXFake({ tokens: [CANARIES.x] });
     const instagram = await startInstagramFake({ tokens: [CANARIES.instagram] });
     const fixture = await startHttpFixture({ 'GET /private': { body: { ok: true } } });
-    fakes = [github, google, slack, x, instagram, { close: () => fixture.close() } as ProviderFake];
+    servers = [github, google, slack, x, instagram, fixture];
     const endpoints = { GITHUB_API_URL: github.url, GOOGLE_API_URL: google.url, SLACK_API_URL: slack.url, X_API_URL: x.url, INSTAGRAM_API_URL: instagram.url };
     stack = await startStack({ env: { ...endpoints, LOG_LEVEL: 'trace', HTTP_TOOL_ALLOWED_HOSTS: fixture.hostPort }, logDestination });
     worker = await startWorkerProcess(stack.config, { ...endpoints, LOG_LEVEL: 'trace' });
@@ -111,7 +110,7 @@ describe('no secret leaves the activity (canary, e2e)', () => {
     worker?.process.kill('SIGTERM');
     await worker?.exited;
     await stack?.stop();
-    await Promise.all((fakes ?? []).map((fake) => fake.close()));
+    await Promise.all((servers ?? []).map((server) => server.close()));
   });
 
   const leaks = (haystack: string): string[] => Object.entries(CANARIES).flatMap(([name, value]) => (haystack.includes(value) ? [name] : []));

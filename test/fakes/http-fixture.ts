@@ -20,11 +20,10 @@ export interface FixtureResponse {
   delayMs?: number;
 }
 
+export type FixtureHandler = (request: RecordedRequest) => FixtureResponse | Promise<FixtureResponse>;
+
 /** Keyed `'METHOD /path'` (query string ignored); a function can script answers per call. */
-export type FixtureRoutes = Record<
-  string,
-  FixtureResponse | ((request: RecordedRequest) => FixtureResponse | Promise<FixtureResponse>)
->;
+export type FixtureRoutes = Record<string, FixtureResponse | FixtureHandler>;
 
 export interface HttpFixture {
   url: string;
@@ -35,8 +34,11 @@ export interface HttpFixture {
   close(): Promise<void>;
 }
 
-/** A loopback HTTP server on a random port that records every request and answers from `routes`. */
-export async function startHttpFixture(routes: FixtureRoutes): Promise<HttpFixture> {
+/**
+ * A loopback HTTP server on a random port that records every request and answers from `routes`, or from one
+ * handler that routes itself (the provider fakes, whose paths have parameters).
+ */
+export async function startHttpFixture(routes: FixtureRoutes | FixtureHandler): Promise<HttpFixture> {
   const requests: RecordedRequest[] = [];
   const closing = new AbortController();
 
@@ -56,11 +58,9 @@ export async function startHttpFixture(routes: FixtureRoutes): Promise<HttpFixtu
       if (!res.writableFinished) recorded.abandoned = true;
     });
 
-    const key = `${recorded.method} ${new URL(recorded.path, 'http://fixture').pathname}`;
-    const route = routes[key] ?? { status: 404, body: `no fixture route for ${key}` };
     let answer: FixtureResponse;
     try {
-      answer = typeof route === 'function' ? await route(recorded) : route;
+      answer = await (typeof routes === 'function' ? routes(recorded) : answerFromTable(routes, recorded));
     } catch (error) {
       answer = { status: 500, body: `fixture route threw: ${String(error)}` };
     }
@@ -105,4 +105,10 @@ export async function startHttpFixture(routes: FixtureRoutes): Promise<HttpFixtu
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function answerFromTable(routes: FixtureRoutes, request: RecordedRequest): FixtureResponse | Promise<FixtureResponse> {
+  const key = `${request.method} ${new URL(request.path, 'http://fixture').pathname}`;
+  const route = routes[key] ?? { status: 404, body: `no fixture route for ${key}` };
+  return typeof route === 'function' ? route(request) : route;
 }

@@ -1,7 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { FixtureResponse } from './http-fixture';
+import { startHttpFixture, type FixtureResponse } from './http-fixture';
 
 export type { FixtureResponse };
 
@@ -128,25 +125,12 @@ export function decodeCursor(cursor: string): number | undefined {
 const lowerCaseNames = (headers: Record<string, string> = {}): Record<string, string> =>
   Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 
-function send(res: ServerResponse, answer: FixtureResponse, common: Record<string, string>): void {
-  const headers = { ...lowerCaseNames(common), ...lowerCaseNames(answer.headers) };
-  let body: string | Buffer | undefined;
-  if (answer.body === undefined || typeof answer.body === 'string' || Buffer.isBuffer(answer.body)) {
-    body = answer.body;
-    if (typeof body === 'string') headers['content-type'] ??= 'text/plain; charset=utf-8';
-  } else {
-    body = JSON.stringify(answer.body);
-    headers['content-type'] ??= 'application/json; charset=utf-8';
-  }
-  res.writeHead(answer.status ?? 200, headers).end(body);
-}
 
 /** A loopback server for one provider's API: routes with path parameters, token checks, scripted failures. */
 export async function startProviderFake(options: ProviderFakeOptions): Promise<ProviderFake> {
   const requests: ProviderRequest[] = [];
   const script: Array<{ remaining: number; response: FixtureResponse }> = [];
   const routes: CompiledRoute[] = options.routes.map((route) => ({ ...route, regex: compile(route.pattern) }));
-  const closing = new AbortController();
 
   const answer = async (request: ProviderRequest): Promise<FixtureResponse> => {
     const scripted = script[0];
@@ -168,36 +152,14 @@ export async function startProviderFake(options: ProviderFakeOptions): Promise<P
     return options.notFound?.(request) ?? { status: 404, body: { error: `no fake route for ${request.method} ${request.path}` } };
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : `${value}`]));
-    const request = providerRequest(req.method ?? 'GET', new URL(req.url ?? '/', 'http://fake'), headers, Buffer.concat(chunks).toString('utf8'));
+  const fixture = await startHttpFixture(async (recorded) => {
+    const url = new URL(recorded.path, 'http://fake');
+    const request = providerRequest(recorded.method, url, recorded.headers, recorded.body);
     requests.push(request);
-    let response: FixtureResponse;
-    try {
-      response = await answer(request);
-    } catch (error) {
-      response = { status: 500, body: `fake route threw: ${String(error)}` };
-    }
-    if (response.delayMs) {
-      try {
-        await sleep(response.delayMs, undefined, { signal: closing.signal });
-      } catch {
-        return;
-      }
-    }
-    send(res, response, options.headers?.(request) ?? {});
-  };
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => res.destroy());
+    const response = await answer(request);
+    return { ...response, headers: { ...lowerCaseNames(options.headers?.(request)), ...lowerCaseNames(response.headers) } };
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = fixture.url;
 
   return {
     url: origin,
@@ -207,11 +169,7 @@ export async function startProviderFake(options: ProviderFakeOptions): Promise<P
     failNext: (count, response) => {
       if (count > 0) script.push({ remaining: count, response });
     },
-    close: async () => {
-      closing.abort();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => fixture.close(),
   };
 }
 

@@ -5,7 +5,7 @@ import { CircuitBreakers, createIntegrationTools, type IntegrationTools } from '
 export function integrationsNotUsed(): IntegrationTools<IntegrationToolName> {
   const nowhere = 'http://127.0.0.1:9';
   return createIntegrationTools(
-    { githubApiUrl: nowhere, googleApiUrl: nowhere, slackApiUrl: nowhere, xApiUrl: nowhere, instagramApiUrl: nowhere },
+    { github: nowhere, google: nowhere, slack: nowhere, x: nowhere, instagram: nowhere },
     new CircuitBreakers({ failureThreshold: 5, windowMs: 60_000, coolDownMs: 30_000 }),
   );
 }

@@ -64,13 +64,13 @@ describe(loadConfig.name, () => {
 
   it('points integrations at the public APIs unless told otherwise', () => {
     expect(loadConfig('worker', valid).integrations.endpoints).toEqual({
-      githubApiUrl: 'https://api.github.com',
-      googleApiUrl: 'https://www.googleapis.com',
-      slackApiUrl: 'https://slack.com/api/',
-      xApiUrl: 'https://api.x.com',
-      instagramApiUrl: 'https://graph.instagram.com/v21.0',
+      github: 'https://api.github.com',
+      google: 'https://www.googleapis.com',
+      slack: 'https://slack.com/api/',
+      x: 'https://api.x.com',
+      instagram: 'https://graph.instagram.com/v21.0',
     });
-    expect(loadConfig('worker', { ...valid, GITHUB_API_URL: 'http://127.0.0.1:8080' }).integrations.endpoints.githubApiUrl).toBe('http://127.0.0.1:8080');
+    expect(loadConfig('worker', { ...valid, GITHUB_API_URL: 'http://127.0.0.1:8080' }).integrations.endpoints.github).toBe('http://127.0.0.1:8080');
     expect(() => loadConfig('worker', { ...valid, SLACK_API_URL: 'ftp://slack.example' })).toThrow(/SLACK_API_URL/);
   });
 

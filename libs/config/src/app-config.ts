@@ -1,3 +1,4 @@
+import type { IntegrationProvider } from '@flowmate/contracts';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { parseAllowedHosts } from './allowed-hosts';
@@ -28,7 +29,7 @@ export interface AppConfig {
   };
   /** Operator-set: users never change where integration calls go. */
   integrations: {
-    endpoints: { githubApiUrl: string; googleApiUrl: string; slackApiUrl: string; xApiUrl: string; instagramApiUrl: string };
+    endpoints: Record<IntegrationProvider, string>;
     oauth: {
       github: { oauthUrl: string; app?: OAuthAppConfig };
       google: { oauthUrl: string; app?: OAuthAppConfig };
@@ -99,11 +100,11 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
     models: { providers, defaultChain: parseDefaultModelChain(env.OPENAI_MODEL), rateLimitWaitMs: env.MODEL_RATE_LIMIT_WAIT_SECONDS * 1000 },
     integrations: {
       endpoints: {
-        githubApiUrl: env.GITHUB_API_URL,
-        googleApiUrl: env.GOOGLE_API_URL,
-        slackApiUrl: env.SLACK_API_URL,
-        xApiUrl: env.X_API_URL,
-        instagramApiUrl: env.INSTAGRAM_API_URL,
+        github: env.GITHUB_API_URL,
+        google: env.GOOGLE_API_URL,
+        slack: env.SLACK_API_URL,
+        x: env.X_API_URL,
+        instagram: env.INSTAGRAM_API_URL,
       },
       oauth: {
         github: { oauthUrl: env.GITHUB_OAUTH_URL, ...oauthApps.github },

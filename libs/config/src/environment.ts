@@ -11,6 +11,12 @@ const OptionalSetting = (): PropertyDecorator => (target, property) => {
   IsString()(target, property);
 };
 
+/** An optional http(s) URL setting. */
+const OptionalUrl = (): PropertyDecorator => (target, property) => {
+  IsOptional()(target, property);
+  IsUrl(API_URL)(target, property);
+};
+
 /** Which process validates: the API needs auth settings the worker never reads. */
 export type ProcessRole = 'api' | 'worker';
 
@@ -83,8 +89,7 @@ export class Environment {
   @IsIn(['response'], { message: 'AUTH_MAGIC_LINK_DELIVERY must be "response" (e-mail delivery is not built yet)' })
   AUTH_MAGIC_LINK_DELIVERY?: 'response';
 
-  @IsOptional()
-  @IsString()
+  @OptionalSetting()
   WORKFLOW_BUNDLE_PATH?: string;
 
   /** Longer than a tool activity's start-to-close, so a deploy lets in-flight calls finish. */
@@ -97,23 +102,19 @@ export class Environment {
   @IntSetting(100)
   DATABASE_STATEMENT_TIMEOUT_MS = 10_000;
 
-  @IsOptional()
-  @IsString()
+  @OptionalSetting()
   OPENAI_API_KEY?: string;
 
   /** Any OpenAI-compatible server (OpenAI, Azure, Ollama, vLLM, LM Studio); OpenAI's own when unset. */
-  @IsOptional()
-  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  @OptionalUrl()
   OPENAI_BASE_URL?: string;
 
   /** The model (or comma-separated fallback chain) of a model call whose definition names none. */
-  @IsOptional()
-  @IsString()
+  @OptionalSetting()
   OPENAI_MODEL?: string;
 
   /** A JSON list of OpenAI-compatible providers `{name, baseUrl?, apiKey?, models?}`; OPENAI_* adds one named `openai`. */
-  @IsOptional()
-  @IsString()
+  @OptionalSetting()
   MODEL_PROVIDERS?: string;
 
   /** A 429 whose Retry-After is at most this is waited out on the same model; a longer one moves to the next model of the chain. */
@@ -137,8 +138,7 @@ export class Environment {
   CREDENTIALS_KEYS!: string;
 
   /** The key new ciphertexts are made with; optional when CREDENTIALS_KEYS holds one key. */
-  @IsOptional()
-  @IsString()
+  @OptionalSetting()
   CREDENTIALS_CURRENT_KEY_ID?: string;
 
   @IsUrl(API_URL)
@@ -169,8 +169,7 @@ export class Environment {
   @OptionalSetting()
   GITHUB_CLIENT_SECRET?: string;
 
-  @IsOptional()
-  @IsUrl(API_URL)
+  @OptionalUrl()
   GITHUB_REDIRECT_URI?: string;
 
   @OptionalSetting()
@@ -179,8 +178,7 @@ export class Environment {
   @OptionalSetting()
   GOOGLE_CLIENT_SECRET?: string;
 
-  @IsOptional()
-  @IsUrl(API_URL)
+  @OptionalUrl()
   GOOGLE_REDIRECT_URI?: string;
 
   @OptionalSetting()
@@ -189,17 +187,14 @@ export class Environment {
   @OptionalSetting()
   SLACK_CLIENT_SECRET?: string;
 
-  @IsOptional()
-  @IsUrl(API_URL)
+  @OptionalUrl()
   SLACK_REDIRECT_URI?: string;
 
   /** Where the OAuth callback sends the browser once a connection is stored; without it the callback answers JSON. */
-  @IsOptional()
-  @IsUrl(API_URL)
+  @OptionalUrl()
   OAUTH_RETURN_URL?: string;
 
   /** Comma-separated failpoints that freeze the worker where a test kills it; NODE_ENV=test only. */
-  @IsOptional()
-  @IsString()
+  @OptionalSetting()
   TEST_FAILPOINTS?: string;
 }

@@ -12,20 +12,17 @@ export interface CatalogModel extends ResolvedModel {
 /** The configured models and which provider serves each name, read from MODEL_PROVIDERS and OPENAI_*. */
 @Injectable()
 export class ModelCatalog {
-  constructor(@InjectConfig() private readonly config: AppConfig) {}
+  readonly providers: AppConfig['models']['providers'];
+  private readonly models: readonly CatalogModel[];
 
-  get providers(): AppConfig['models']['providers'] {
-    return this.config.models.providers;
+  constructor(@InjectConfig() config: AppConfig) {
+    this.providers = config.models.providers;
+    this.models = catalogOf(this.providers, config.models.defaultChain);
   }
 
   /** Each provider's listed models, and the default chain's names for a provider that lists none. */
-  list(): CatalogModel[] {
-    const listed = this.providers.flatMap((provider) => (provider.models ?? []).map((model) => ({ name: model, provider: provider.name, model })));
-    const fromDefault = this.config.models.defaultChain.flatMap((name) => {
-      const resolved = resolveModel(this.providers, name);
-      return resolved && !listed.some((entry) => entry.provider === resolved.provider && entry.model === resolved.model) ? [{ name, ...resolved }] : [];
-    });
-    return [...listed, ...fromDefault];
+  list(): readonly CatalogModel[] {
+    return this.models;
   }
 
   /** The listed model a name resolves to (`gpt-4o-mini`, or `local/llama3` for provider `local`'s `llama3`). */
@@ -64,6 +61,15 @@ export class ModelCatalog {
         : [{ path: Array.isArray(choice) ? `${path}[${index}]` : path, message: `no configured provider offers the model "${name}" (GET /api/v1/models lists them)` }],
     );
   }
+}
+
+function catalogOf(providers: AppConfig['models']['providers'], defaultChain: readonly string[]): CatalogModel[] {
+  const listed = providers.flatMap((provider) => (provider.models ?? []).map((model) => ({ name: model, provider: provider.name, model })));
+  const fromDefault = defaultChain.flatMap((name) => {
+    const resolved = resolveModel(providers, name);
+    return resolved && !listed.some((entry) => entry.provider === resolved.provider && entry.model === resolved.model) ? [{ name, ...resolved }] : [];
+  });
+  return [...listed, ...fromDefault];
 }
 
 /** A model choice written literally; one that comes from a template is checked when it runs. */

@@ -78,8 +78,9 @@ export class ModelsService {
 function problemOf(check: ProviderHealth, model: CatalogModel, breaker: BreakerDto): string | null {
   if (!check.healthy) return check.lastError;
   if (check.listed && !check.listed.includes(model.model)) return `the provider's /models does not list "${model.model}"`;
-  const open = breaker.workers.find((worker) => worker.state === 'open' && breaker.state === 'open');
-  return open ? `circuit breaker open on ${open.workerId}: ${open.lastError?.message ?? 'repeated failures'}` : null;
+  if (breaker.state !== 'open') return null;
+  const open = breaker.workers.find((worker) => worker.state === 'open');
+  return `circuit breaker open on ${open?.workerId}: ${open?.lastError?.message ?? 'repeated failures'}`;
 }
 
 /** One state over the workers' reports: open while any worker refuses calls, half-open while any would probe. */

@@ -1,5 +1,4 @@
 import type { IntegrationProvider } from '@flowmate/contracts';
-import type { ApplicationFailure } from '@temporalio/common';
 import { classifyError } from '../errors/classify-error';
 import { HttpStatusError } from '../http/guarded-http-client';
 import { gitHubClient, gitHubFailure } from './github/github.tools';
@@ -25,33 +24,42 @@ const CHECK_TIMEOUT_MS = 10_000;
  */
 export async function checkConnection(endpoints: IntegrationEndpoints, provider: IntegrationProvider, accessToken: string): Promise<ConnectedAccount> {
   const signal = AbortSignal.timeout(CHECK_TIMEOUT_MS);
+  try {
+    return await accountOf(endpoints, provider, accessToken, signal);
+  } catch (error) {
+    throw classifyError(PROVIDER_FAILURES[provider](error));
+  }
+}
+
+/** Each provider's errors as its tools classify them (X, Instagram and Google's userinfo classify their own). */
+const PROVIDER_FAILURES: Record<IntegrationProvider, (error: unknown) => unknown> = {
+  github: gitHubFailure,
+  slack: slackFailure,
+  google: (error) => error,
+  x: (error) => error,
+  instagram: (error) => error,
+};
+
+async function accountOf(endpoints: IntegrationEndpoints, provider: IntegrationProvider, accessToken: string, signal: AbortSignal): Promise<ConnectedAccount> {
   switch (provider) {
     case 'github': {
-      try {
-        const { data } = await gitHubClient(endpoints.githubApiUrl, { accessToken, signal }).rest.users.getAuthenticated();
-        return { account: data.login, accountId: String(data.id) };
-      } catch (error) {
-        throw asFailure(gitHubFailure(error));
-      }
+      const { data } = await gitHubClient(endpoints.github, { accessToken, signal }).rest.users.getAuthenticated();
+      return { account: data.login, accountId: String(data.id) };
     }
     case 'google': {
-      const me = await googleAccount(endpoints.googleApiUrl, accessToken, signal);
+      const me = await googleAccount(endpoints.google, accessToken, signal);
       return { account: me.email, accountId: me.sub };
     }
     case 'slack': {
-      try {
-        const answer = await slackClient(endpoints.slackApiUrl, { accessToken, signal }).auth.test();
-        return { account: `${answer.team ?? ''}/${answer.user ?? ''}`, accountId: `${answer.team_id ?? ''}/${answer.user_id ?? ''}` };
-      } catch (error) {
-        throw asFailure(slackFailure(error));
-      }
+      const answer = await slackClient(endpoints.slack, { accessToken, signal }).auth.test();
+      return { account: `${answer.team ?? ''}/${answer.user ?? ''}`, accountId: `${answer.team_id ?? ''}/${answer.user_id ?? ''}` };
     }
     case 'x': {
-      const me = await xAccount(operatorHttpClient(endpoints.xApiUrl), endpoints.xApiUrl, accessToken, signal).catch((error: unknown) => Promise.reject(asFailure(error)));
+      const me = await xAccount(operatorHttpClient(endpoints.x), endpoints.x, accessToken, signal);
       return { account: me.username, accountId: me.id };
     }
     case 'instagram': {
-      const me = await instagramAccount(operatorHttpClient(endpoints.instagramApiUrl), endpoints.instagramApiUrl, accessToken, signal).catch((error: unknown) => Promise.reject(asFailure(error)));
+      const me = await instagramAccount(operatorHttpClient(endpoints.instagram), endpoints.instagram, accessToken, signal);
       return { account: me.username, accountId: me.id };
     }
   }
@@ -63,11 +71,9 @@ async function googleAccount(apiUrl: string, accessToken: string, signal: AbortS
     const { body } = await operatorHttpClient(apiUrl).request({ method: 'GET', url: `${apiUrl.replace(/\/$/, '')}/oauth2/v3/userinfo`, headers: { authorization: `Bearer ${accessToken}` }, signal });
     return body as { email: string; sub: string };
   } catch (error) {
-    if (!(error instanceof HttpStatusError)) throw asFailure(error);
+    if (!(error instanceof HttpStatusError)) throw error;
     const answer = jsonOf(error.bodyPreview) as { error?: { message?: string } | string; error_description?: string };
     const detail = typeof answer.error === 'object' ? answer.error.message : (answer.error_description ?? answer.error);
     throw providerFailure('Google', { status: error.status, detail });
   }
 }
-
-const asFailure = (error: unknown): ApplicationFailure => classifyError(error);

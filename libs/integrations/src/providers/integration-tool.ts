@@ -1,4 +1,4 @@
-import type { IntegrationToolName, JsonObject, JsonValue } from '@flowmate/contracts';
+import type { IntegrationProvider, IntegrationToolName, JsonObject, JsonValue } from '@flowmate/contracts';
 
 /** What a call of an integration tool gets besides its arguments: the user's connection, resolved at call time. */
 export interface IntegrationCall {
@@ -15,11 +15,16 @@ export type IntegrationTool = (args: JsonObject, call: IntegrationCall) => Promi
 
 export type IntegrationTools<Name extends IntegrationToolName> = Record<Name, IntegrationTool>;
 
-/** Operator-set API base URLs (never from a user): self-hosted servers and test fakes. */
-export interface IntegrationEndpoints {
-  githubApiUrl: string;
-  googleApiUrl: string;
-  slackApiUrl: string;
-  xApiUrl: string;
-  instagramApiUrl: string;
-}
+/** Operator-set API base URLs by provider (never from a user): self-hosted servers and test fakes. */
+export type IntegrationEndpoints = Record<IntegrationProvider, string>;
+
+/** A tool whose errors pass through its provider's classification (`GitHubNotFound`, `RateLimited`, …). */
+export const classifiedTool =
+  <Args>(failureOf: (error: unknown) => unknown, run: (args: Args, call: IntegrationCall) => Promise<JsonObject>): IntegrationTool =>
+  async (args, call) => {
+    try {
+      return await run(args as unknown as Args, call);
+    } catch (error) {
+      throw failureOf(error);
+    }
+  };

@@ -57,7 +57,7 @@ describe('integration tools', () => {
       instagram: await startInstagramFake({ processing: { polls: 1, finalStatus: 'FINISHED' } }),
     };
     tools = createIntegrationTools(
-      { githubApiUrl: fakes.github.url, googleApiUrl: fakes.google.url, slackApiUrl: fakes.slack.url, xApiUrl: fakes.x.url, instagramApiUrl: fakes.instagram.url },
+      { github: fakes.github.url, google: fakes.google.url, slack: fakes.slack.url, x: fakes.x.url, instagram: fakes.instagram.url },
       new CircuitBreakers({ failureThreshold: 1_000, windowMs: 60_000, coolDownMs: 1_000 }),
     );
   });
@@ -290,7 +290,7 @@ describe('integration tools', () => {
 
   it("puts each provider's host behind its own circuit breaker", async () => {
     const guarded = createIntegrationTools(
-      { githubApiUrl: fakes.github.url, googleApiUrl: fakes.google.url, slackApiUrl: fakes.slack.url, xApiUrl: fakes.x.url, instagramApiUrl: fakes.instagram.url },
+      { github: fakes.github.url, google: fakes.google.url, slack: fakes.slack.url, x: fakes.x.url, instagram: fakes.instagram.url },
       new CircuitBreakers({ failureThreshold: 2, windowMs: 60_000, coolDownMs: 60_000 }),
     );
     fakes.github.failNext(2, { status: 503, body: { message: 'unavailable' } });

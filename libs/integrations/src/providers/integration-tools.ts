@@ -13,21 +13,14 @@ export const apiHostTarget = (apiUrl: string): string => new URL(apiUrl).host;
 /** Every integration tool, each provider's calls behind the circuit breaker of its API host. */
 export function createIntegrationTools(endpoints: IntegrationEndpoints, breakers: CircuitBreakers): IntegrationTools<IntegrationToolName> {
   const tools: IntegrationTools<IntegrationToolName> = {
-    ...createGitHubTools({ apiUrl: endpoints.githubApiUrl }),
-    ...createGoogleTools({ apiUrl: endpoints.googleApiUrl }),
-    ...createSlackTools({ apiUrl: endpoints.slackApiUrl }),
-    ...createXTools({ apiUrl: endpoints.xApiUrl }),
-    ...createInstagramTools({ apiUrl: endpoints.instagramApiUrl }),
-  };
-  const apiUrls = {
-    github: endpoints.githubApiUrl,
-    google: endpoints.googleApiUrl,
-    slack: endpoints.slackApiUrl,
-    x: endpoints.xApiUrl,
-    instagram: endpoints.instagramApiUrl,
+    ...createGitHubTools({ apiUrl: endpoints.github }),
+    ...createGoogleTools({ apiUrl: endpoints.google }),
+    ...createSlackTools({ apiUrl: endpoints.slack }),
+    ...createXTools({ apiUrl: endpoints.x }),
+    ...createInstagramTools({ apiUrl: endpoints.instagram }),
   };
   const guarded = (name: IntegrationToolName, tool: IntegrationTool): IntegrationTool => {
-    const breaker = breakers.for(apiHostTarget(apiUrls[INTEGRATION_TOOLS[name].provider]));
+    const breaker = breakers.for(apiHostTarget(endpoints[INTEGRATION_TOOLS[name].provider]));
     return (args, call) => breaker.execute(() => tool(args, call), call.signal);
   };
   return Object.fromEntries(Object.entries(tools).map(([name, tool]) => [name, guarded(name as IntegrationToolName, tool)])) as IntegrationTools<IntegrationToolName>;

@@ -1,7 +1,7 @@
 import { MAX_RESULTS, type JsonObject } from '@flowmate/contracts';
 import { Octokit, RequestError } from 'octokit';
 import { parseRetryAfter } from '../../http/retry-after';
-import type { IntegrationCall, IntegrationTools } from '../integration-tool';
+import { classifiedTool, type IntegrationCall, type IntegrationTools } from '../integration-tool';
 import { providerFailure, untilReset } from '../provider-failure';
 
 type GitHubToolName =
@@ -61,15 +61,18 @@ export function gitHubFailure(error: unknown): unknown {
 const pageSize = (maxResults: number): number => Math.min(100, maxResults);
 
 /** Each call made with the caller's connection, its errors classified. */
-const withGitHub =
-  <Args>(apiUrl: string, run: (client: Octokit, args: Args) => Promise<JsonObject>) =>
-  async (args: JsonObject, call: IntegrationCall): Promise<JsonObject> => {
-    try {
-      return await run(gitHubClient(apiUrl, call), args as unknown as Args);
-    } catch (error) {
-      throw gitHubFailure(error);
-    }
-  };
+const withGitHub = <Args>(apiUrl: string, run: (client: Octokit, args: Args) => Promise<JsonObject>) =>
+  classifiedTool<Args>(gitHubFailure, (args, call) => run(gitHubClient(apiUrl, call), args));
+
+/** What pull requests and issues share in the tools' answers. */
+const authored = (item: GitHubPull | GitHubIssue) => ({
+  number: item.number,
+  title: item.title,
+  url: item.html_url,
+  author: item.user?.login ?? null,
+  state: item.state,
+  createdAt: item.created_at,
+});
 
 /** A paginate map function that stops fetching pages once `maxResults` kept items are in. */
 function upTo<T>(maxResults: number, keep: (item: T) => boolean = () => true): (response: { data: T[] }, done: () => void) => T[] {
@@ -91,15 +94,7 @@ export function createGitHubTools({ apiUrl }: { apiUrl: string }): IntegrationTo
     'github.listPullRequests': withGitHub(apiUrl, async (client, { owner, repo, state = 'open', maxResults = MAX_RESULTS.default }: RepoArgs & { state?: 'open' | 'closed' | 'all'; maxResults?: number }) => {
       const pulls: GitHubPull[] = await client.paginate(client.rest.pulls.list, { owner, repo, state, per_page: pageSize(maxResults) }, upTo<GitHubPull>(maxResults));
       return {
-        items: pulls.map((pull) => ({
-          number: pull.number,
-          title: pull.title,
-          url: pull.html_url,
-          author: pull.user?.login ?? null,
-          state: pull.state,
-          draft: pull.draft ?? false,
-          createdAt: pull.created_at,
-        })),
+        items: pulls.map((pull) => ({ ...authored(pull), draft: pull.draft ?? false })),
       };
     }),
     'github.listIssues': withGitHub(
@@ -113,13 +108,8 @@ export function createGitHubTools({ apiUrl }: { apiUrl: string }): IntegrationTo
         );
         return {
           items: issues.map((issue) => ({
-            number: issue.number,
-            title: issue.title,
-            url: issue.html_url,
-            author: issue.user?.login ?? null,
-            state: issue.state,
+            ...authored(issue),
             labels: issue.labels.map((label) => (typeof label === 'string' ? label : (label.name ?? ''))),
-            createdAt: issue.created_at,
             comments: issue.comments,
           })),
         };

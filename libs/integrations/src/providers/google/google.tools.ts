@@ -4,7 +4,7 @@ import { gmail, type gmail_v1 } from '@googleapis/gmail';
 import { ApplicationFailure } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import { parseRetryAfter } from '../../http/retry-after';
-import type { IntegrationCall, IntegrationTools } from '../integration-tool';
+import { classifiedTool, type IntegrationCall, type IntegrationTools } from '../integration-tool';
 import { providerFailure } from '../provider-failure';
 
 type GoogleToolName = 'gmail.searchMessages' | 'gmail.sendMessage' | 'calendar.listEvents' | 'calendar.createEvent';
@@ -50,15 +50,7 @@ export function googleFailure(error: unknown): unknown {
   });
 }
 
-const withGoogle =
-  <Args>(run: (args: Args, call: IntegrationCall) => Promise<JsonObject>) =>
-  async (args: JsonObject, call: IntegrationCall): Promise<JsonObject> => {
-    try {
-      return await run(args as unknown as Args, call);
-    } catch (error) {
-      throw googleFailure(error);
-    }
-  };
+const withGoogle = <Args>(run: (args: Args, call: IntegrationCall) => Promise<JsonObject>) => classifiedTool<Args>(googleFailure, run);
 
 /** A header value may not start a new header: an address or subject with a line break is refused, not sent. */
 function headerValue(name: string, value: string): string {

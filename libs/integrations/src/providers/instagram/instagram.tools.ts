@@ -1,9 +1,9 @@
-import { FAILURE_TYPES, type JsonObject } from '@flowmate/contracts';
+import { FAILURE_TYPES } from '@flowmate/contracts';
 import { ApplicationFailure } from '@temporalio/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GuardedHttpClient } from '../../http/guarded-http-client';
 import { HttpStatusError } from '../../http/guarded-http-client';
-import type { IntegrationCall, IntegrationTools } from '../integration-tool';
+import { classifiedTool, type IntegrationTools } from '../integration-tool';
 import { jsonOf, operatorHttpClient } from '../operator-http-client';
 import { providerFailure, type ProviderAnswer } from '../provider-failure';
 
@@ -66,17 +66,12 @@ export function createInstagramTools({ apiUrl }: { apiUrl: string }): Integratio
   };
 
   return {
-    'instagram.publishImage': async (args: JsonObject, { accessToken, accountId, signal }: IntegrationCall) => {
-      const { imageUrl, caption } = args as { imageUrl: string; caption?: string };
-      try {
-        const account = accountId ?? (await instagramAccount(http, apiUrl, accessToken, signal)).id;
-        const container = await post(`${account}/media`, { image_url: imageUrl, caption, access_token: accessToken }, signal);
-        await waitUntilReady(container.id, accessToken, signal);
-        const published = await post(`${account}/media_publish`, { creation_id: container.id, access_token: accessToken }, signal);
-        return { id: published.id };
-      } catch (error) {
-        throw instagramFailure(error);
-      }
-    },
+    'instagram.publishImage': classifiedTool(instagramFailure, async ({ imageUrl, caption }: { imageUrl: string; caption?: string }, { accessToken, accountId, signal }) => {
+      const account = accountId ?? (await instagramAccount(http, apiUrl, accessToken, signal)).id;
+      const container = await post(`${account}/media`, { image_url: imageUrl, caption, access_token: accessToken }, signal);
+      await waitUntilReady(container.id, accessToken, signal);
+      const published = await post(`${account}/media_publish`, { creation_id: container.id, access_token: accessToken }, signal);
+      return { id: published.id };
+    }),
   };
 }

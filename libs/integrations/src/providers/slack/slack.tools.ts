@@ -1,7 +1,7 @@
 import { FAILURE_TYPES, MAX_RESULTS, type JsonObject } from '@flowmate/contracts';
 import { ErrorCode, LogLevel, WebClient, type WebAPICallError } from '@slack/web-api';
 import { ApplicationFailure } from '@temporalio/common';
-import type { IntegrationCall, IntegrationTools } from '../integration-tool';
+import { classifiedTool, type IntegrationCall, type IntegrationTools } from '../integration-tool';
 import { providerFailure, type ProviderAnswer } from '../provider-failure';
 
 type SlackToolName = 'slack.postMessage' | 'slack.listChannels';
@@ -52,15 +52,8 @@ function platformAnswer(code: string): ProviderAnswer {
   return { status: 400, detail: code, reason: pascal(code) };
 }
 
-const withSlack =
-  <Args>(apiUrl: string, run: (client: WebClient, args: Args) => Promise<JsonObject>) =>
-  async (args: JsonObject, call: IntegrationCall): Promise<JsonObject> => {
-    try {
-      return await run(slackClient(apiUrl, call), args as unknown as Args);
-    } catch (error) {
-      throw slackFailure(error);
-    }
-  };
+const withSlack = <Args>(apiUrl: string, run: (client: WebClient, args: Args) => Promise<JsonObject>) =>
+  classifiedTool<Args>(slackFailure, (args, call) => run(slackClient(apiUrl, call), args));
 
 export function createSlackTools({ apiUrl }: { apiUrl: string }): IntegrationTools<SlackToolName> {
   return {

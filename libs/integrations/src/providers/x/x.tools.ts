@@ -1,7 +1,6 @@
-import type { JsonObject } from '@flowmate/contracts';
 import type { GuardedHttpClient } from '../../http/guarded-http-client';
 import { HttpStatusError } from '../../http/guarded-http-client';
-import type { IntegrationCall, IntegrationTools } from '../integration-tool';
+import { classifiedTool, type IntegrationTools } from '../integration-tool';
 import { jsonOf, operatorHttpClient } from '../operator-http-client';
 import { providerFailure, untilReset } from '../provider-failure';
 
@@ -26,19 +25,15 @@ export async function xAccount(http: GuardedHttpClient, apiUrl: string, accessTo
 export function createXTools({ apiUrl }: { apiUrl: string }): IntegrationTools<'x.createPost'> {
   const http = operatorHttpClient(apiUrl);
   return {
-    'x.createPost': async (args: JsonObject, { accessToken, signal }: IntegrationCall) => {
-      try {
-        const { body } = await http.request({
-          method: 'POST',
-          url: `${apiUrl.replace(/\/$/, '')}/2/tweets`,
-          headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
-          body: { text: args.text },
-          signal,
-        });
-        return { id: (body as { data: { id: string } }).data.id };
-      } catch (error) {
-        throw xFailure(error);
-      }
-    },
+    'x.createPost': classifiedTool(xFailure, async ({ text }: { text: string }, { accessToken, signal }) => {
+      const { body } = await http.request({
+        method: 'POST',
+        url: `${apiUrl.replace(/\/$/, '')}/2/tweets`,
+        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+        body: { text },
+        signal,
+      });
+      return { id: (body as { data: { id: string } }).data.id };
+    }),
   };
 }
