@@ -6,3 +6,4 @@ export * from './tools';
 export type { ModelAccess } from './model-answer';
 export { CredentialVault, type Connection } from './credential-vault';
 export { SecretReader } from './secret-reader';
+export { HEARTBEAT_THROTTLE } from './heartbeats';

@@ -6,6 +6,7 @@ import {
   createToolActivities,
   createToolExecutors,
   CredentialVault,
+  HEARTBEAT_THROTTLE,
   SecretReader,
   type ModelAccess,
 } from '@flowmate/activities';
@@ -63,6 +64,7 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
       },
       ...workflows,
       shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,
+      maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
     });
     const opened = connection;
     return {

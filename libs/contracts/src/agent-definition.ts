@@ -23,6 +23,31 @@ export interface MicroAgentDefinition {
   /** Overrides the agent's `model`, which overrides OPENAI_MODEL; a list is a fallback chain. */
   model?: ModelChoice;
   responseFormat?: ResponseFormat;
+  /** A person approves each call of these tools before it is made. */
+  requiresApproval?: ApprovalPolicy;
+}
+
+/** What happens to a paused call nobody decided on within `timeoutSeconds`. */
+export const APPROVAL_TIMEOUT_OUTCOMES = ['reject', 'approve'] as const;
+export type ApprovalTimeoutOutcome = (typeof APPROVAL_TIMEOUT_OUTCOMES)[number];
+
+export interface ApprovalPolicy {
+  tools: ToolName[];
+  timeoutSeconds: number;
+  onTimeout: ApprovalTimeoutOutcome;
+}
+
+/** What a new run does while another run of the same agent is queued, running or waiting for approval. */
+export const CONCURRENCY_POLICIES = ['allow', 'reject', 'queue', 'replace'] as const;
+export type ConcurrencyPolicy = (typeof CONCURRENCY_POLICIES)[number];
+
+export interface AgentConcurrency {
+  policy: ConcurrencyPolicy;
+}
+
+/** Where the owner hears that a run waits for approval or failed. */
+export interface AgentNotify {
+  slackChannel: string;
 }
 
 /** An LLM micro agent runs a model loop; one with steps runs them. */
@@ -43,6 +68,8 @@ export interface AgentDefinition {
   model?: ModelChoice;
   microAgents: MicroAgentDefinition[];
   limits?: AgentLimits;
+  concurrency?: AgentConcurrency;
+  notify?: AgentNotify;
 }
 
 export const DEFINITION_LIMITS = {
@@ -55,6 +82,8 @@ export const DEFINITION_LIMITS = {
   maxTokens: 10_000_000,
   modelLength: 100,
   timeoutSeconds: 86_400,
+  approvalTimeoutSeconds: 7 * 86_400,
+  slackChannelLength: 80,
   keyPattern: /^[a-z][a-z0-9-]{0,39}$/,
   stepIdPattern: /^[a-z][a-zA-Z0-9_-]{0,39}$/,
 } as const;

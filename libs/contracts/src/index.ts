@@ -5,6 +5,7 @@ export * from './integration-tools';
 export * from './json';
 export * from './llm-prompt';
 export * from './models';
+export * from './run-events';
 export * from './run-status';
 export * from './templates';
 export * from './tools';

@@ -1,8 +1,8 @@
 import { defineSearchAttributeKey, SearchAttributeType, type ActivityOptions } from '@temporalio/common';
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { AgentDefinition, AgentLimits, MicroAgentDefinition } from './agent-definition';
 import type { DelegationCandidate } from './delegation';
-import type { RunTrigger, StepStatus } from './run-status';
+import type { ApprovalDecision, ApprovalStatus, RunTrigger, StepStatus } from './run-status';
 
 export const DEFAULT_TASK_QUEUE = 'flowmate';
 export const DEFAULT_RUN_TIMEOUT_SECONDS = 3600;
@@ -32,6 +32,8 @@ export interface MainAgentInput {
   definition: AgentDefinition;
   /** A delegated run: the planner picks micro agents of these agents for the task. */
   delegation?: { task: string; candidates: DelegationCandidate[] };
+  /** A rerun: these micro agents take their outputs from the run it reruns instead of running again. */
+  reuse?: { sourceRunId: string; microAgentKeys: string[] };
 }
 
 export interface MainAgentResult {
@@ -72,6 +74,22 @@ export interface RunProgress {
 
 export const progressQuery = defineQuery<RunProgress>('progress');
 
+/** A person's answer to a paused tool call, sent to the micro agent's workflow that waits for it. */
+export interface ApprovalAnswer {
+  approvalId: string;
+  decision: ApprovalDecision;
+  comment?: string;
+  decidedBy: string;
+}
+
+/** Whether the answer decided the call; when not, the approval was already decided (by a person or its timeout). */
+export interface ApprovalAnswerOutcome {
+  applied: boolean;
+  status: ApprovalStatus;
+}
+
+export const approveUpdate = defineUpdate<ApprovalAnswerOutcome, [ApprovalAnswer]>('approve');
+
 /** Failure types a workflow or activity raises; the API maps them to run errors. */
 export const FAILURE_TYPES = {
   template: 'TemplateError',
@@ -101,14 +119,16 @@ export const FAILURE_TYPES = {
   modelNotOffered: 'ModelNotOffered',
   /** The target's circuit breaker is open: refused at once, retried after the cool-down. */
   circuitOpen: 'CircuitOpen',
+  /** A person (or the approval's timeout) rejected a paused tool call. */
+  approvalRejected: 'ApprovalRejected',
   /** The API accepted a run but could not hand it to Temporal. */
   startFailed: 'StartFailed',
 } as const;
 
 export const TOOL_ACTIVITY_OPTIONS = {
   startToCloseTimeout: '2 minutes',
-  // A dead worker's call is retried elsewhere this soon; tools heartbeat every few seconds while they wait.
-  heartbeatTimeout: '10 seconds',
+  // A dead worker's call is retried elsewhere this soon; tools heartbeat every second while they wait.
+  heartbeatTimeout: '5 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
@@ -122,7 +142,7 @@ export const LLM_ACTIVITY_OPTIONS = {
   // Room for a whole fallback chain (MODEL_CHAIN_LIMIT models, each allowed the client's 60 s) in one attempt.
   startToCloseTimeout: '6 minutes',
   // Heartbeats carry a cancel to the call in flight and move a dead worker's call on.
-  heartbeatTimeout: '10 seconds',
+  heartbeatTimeout: '5 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,

@@ -1,15 +1,13 @@
 import type { AppConfig } from '@flowmate/config';
-import { FAILURE_TYPES, SEARCH_ATTRIBUTES, WORKFLOW_NAMES, type DelegationCandidate, type MainAgentWorkflow } from '@flowmate/contracts';
-import { RunsRepository, type AgentEntity, type AgentRunEntity } from '@flowmate/db';
+import { FAILURE_TYPES, WORKFLOW_NAMES, type MainAgentWorkflow } from '@flowmate/contracts';
+import { mainAgentStartOptions, type RunTarget } from '@flowmate/contracts/run-start';
+import { RunsRepository, type AgentRunEntity } from '@flowmate/db';
 import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { InjectConfig } from '../core/app-config.provider';
 
 /** How long a caller waits for Temporal before the run is refused with 503. */
 const START_DEADLINE_MS = 5_000;
-
-/** What a run starts: one agent, or a delegated task over some of the user's agents. */
-export type RunTarget = { agent: AgentEntity } | { delegation: { task: string; candidates: DelegationCandidate[] } };
 
 /**
  * The one place runs are handed to Temporal, whatever started them (manual now, delegated; schedules,
@@ -40,32 +38,7 @@ export class RunLauncher {
   }
 
   private async start(run: AgentRunEntity, target: RunTarget): Promise<void> {
-    const agent = 'agent' in target ? target.agent : undefined;
-    const delegation = 'delegation' in target ? target.delegation : undefined;
-    await this.temporal.workflow.start<MainAgentWorkflow>(WORKFLOW_NAMES.mainAgent, {
-      workflowId: run.workflowId,
-      taskQueue: this.config.temporal.taskQueue,
-      args: [
-        {
-          runId: run.id,
-          userId: run.userId,
-          agentId: agent?.id,
-          agentVersion: run.agentVersion ?? undefined,
-          trigger: run.trigger,
-          // A delegated run's main agent has the task for instructions; its micro agents come from its plan.
-          definition: agent ? agent.definition : { name: 'Delegated task', instructions: delegation?.task, microAgents: [] },
-          delegation,
-        },
-      ],
-      typedSearchAttributes: [
-        { key: SEARCH_ATTRIBUTES.userId, value: run.userId },
-        ...(agent ? [{ key: SEARCH_ATTRIBUTES.agentId, value: agent.id }] : []),
-        { key: SEARCH_ATTRIBUTES.trigger, value: run.trigger },
-      ],
-      memo: agent ? { agentName: agent.name, agentVersion: run.agentVersion } : { task: delegation?.task },
-      // A relaunch after the first execution closed must not run the same run twice.
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    });
+    await this.temporal.workflow.start<MainAgentWorkflow>(WORKFLOW_NAMES.mainAgent, mainAgentStartOptions(run, target, { taskQueue: this.config.temporal.taskQueue }));
   }
 
   uiLink = (workflowId: string): string =>

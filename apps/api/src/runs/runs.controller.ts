@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../auth/auth-user';
 import type { PageDto } from '../common/page-query.dto';
 import { DelegateTaskDto, ListRunsQueryDto, StartRunDto, type RunDto, type RunStartedDto, type RunSummaryDto, type StepOutputDto } from './dto/run.dto';
+import type { CancelRequested } from './run-canceller';
 import { RunsService } from './runs.service';
 
 @ApiTags('runs')
@@ -38,6 +39,12 @@ export class RunsController {
   @Get('runs/:id')
   get(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string): Promise<RunDto> {
     return this.runs.get(user, id);
+  }
+
+  @Post('runs/:id/cancel')
+  @HttpCode(HttpStatus.ACCEPTED)
+  cancel(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string): Promise<CancelRequested> {
+    return this.runs.cancel(user, id);
   }
 
   @Get('runs/:id/steps/:stepKey/output')

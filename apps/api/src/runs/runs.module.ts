@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module';
+import { RunCanceller } from './run-canceller';
 import { RunLauncher } from './run-launcher';
 import { RunsController } from './runs.controller';
 import { RunsService } from './runs.service';
@@ -7,6 +8,6 @@ import { RunsService } from './runs.service';
 @Module({
   imports: [AgentsModule],
   controllers: [RunsController],
-  providers: [RunsService, RunLauncher],
+  providers: [RunsService, RunLauncher, RunCanceller],
 })
 export class RunsModule {}

@@ -11,7 +11,9 @@ import type { AuthUser } from '../auth/auth-user';
 import { withCursorCheck } from '../common/invalid-cursor';
 import type { PageDto } from '../common/page-query.dto';
 import { toRunResponse, toRunStarted, toRunSummary, type ListRunsQueryDto, type RunDto, type RunStartedDto, type RunSummaryDto, type StartRunDto, type StepOutputDto, type DelegateTaskDto } from './dto/run.dto';
-import { RunLauncher, type RunTarget } from './run-launcher';
+import type { RunTarget } from '@flowmate/contracts/run-start';
+import { RunCanceller, type CancelRequested } from './run-canceller';
+import { RunLauncher } from './run-launcher';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const FOREIGN_KEY_VIOLATION = '23503';
@@ -33,6 +35,7 @@ export class RunsService {
     private readonly agents: AgentsService,
     private readonly runs: RunsRepository,
     private readonly launcher: RunLauncher,
+    private readonly canceller: RunCanceller,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -111,6 +114,10 @@ export class RunsService {
     const output = await this.runs.findStepOutput(run.id, stepKey);
     if (output === undefined) throw new NotFoundException(`Step "${stepKey}" of this run has no output`);
     return { stepKey, output };
+  }
+
+  async cancel(user: AuthUser, id: string): Promise<CancelRequested> {
+    return this.canceller.cancel(await this.ownedRun(user, id));
   }
 
   private async ownedRun(user: AuthUser, id: string): Promise<AgentRunEntity> {

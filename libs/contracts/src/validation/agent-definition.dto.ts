@@ -18,7 +18,24 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { DEFINITION_LIMITS as L, type AgentDefinition, type AgentLimits, type MicroAgentDefinition, type ResponseFormat, type ToolStep } from '../agent-definition';
+import {
+  APPROVAL_TIMEOUT_OUTCOMES,
+  CONCURRENCY_POLICIES,
+  DEFINITION_LIMITS as L,
+  type AgentConcurrency,
+  type AgentDefinition,
+  type AgentLimits,
+  type AgentNotify,
+  type ApprovalPolicy,
+  type ApprovalTimeoutOutcome,
+  type ConcurrencyPolicy,
+  type MicroAgentDefinition,
+  type ResponseFormat,
+  type ToolStep,
+} from '../agent-definition';
+import type { JsonObject } from '../json';
+import { MODEL_CHAIN_LIMIT, type ModelChoice } from '../models';
+import type { ToolName } from '../tools';
 
 const RESPONSE_FORMATS: ResponseFormat[] = ['text', 'json'];
 
@@ -28,9 +45,6 @@ const OptionalText =
   (target, property) => {
     for (const rule of [IsOptional(), IsString(), IsNotEmpty(), MaxLength(maxLength)]) rule(target, property);
   };
-import type { JsonObject } from '../json';
-import { MODEL_CHAIN_LIMIT, type ModelChoice } from '../models';
-import type { ToolName } from '../tools';
 
 const isModelName = (value: unknown): boolean => typeof value === 'string' && value.trim() !== '' && value.length <= L.modelLength;
 
@@ -60,6 +74,21 @@ export class ToolStepDto implements ToolStep {
 
   @IsObject()
   args!: JsonObject;
+}
+
+export class ApprovalPolicyDto implements ApprovalPolicy {
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsString({ each: true })
+  tools!: ToolName[];
+
+  @IsInt()
+  @Min(1)
+  @Max(L.approvalTimeoutSeconds)
+  timeoutSeconds!: number;
+
+  @IsIn(APPROVAL_TIMEOUT_OUTCOMES)
+  onTimeout!: ApprovalTimeoutOutcome;
 }
 
 export class MicroAgentDto implements MicroAgentDefinition {
@@ -100,6 +129,11 @@ export class MicroAgentDto implements MicroAgentDefinition {
   @IsOptional()
   @IsIn(RESPONSE_FORMATS)
   responseFormat?: ResponseFormat;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ApprovalPolicyDto)
+  requiresApproval?: ApprovalPolicyDto;
 }
 
 export class AgentLimitsDto implements AgentLimits {
@@ -120,6 +154,18 @@ export class AgentLimitsDto implements AgentLimits {
   @Min(1)
   @Max(L.timeoutSeconds)
   timeoutSeconds?: number;
+}
+
+export class AgentConcurrencyDto implements AgentConcurrency {
+  @IsIn(CONCURRENCY_POLICIES)
+  policy!: ConcurrencyPolicy;
+}
+
+export class AgentNotifyDto implements AgentNotify {
+  @IsString()
+  @Matches(/^#?[a-zA-Z0-9][\w.-]*$/, { message: 'must be a Slack channel name (#dev) or id (C0123ABC)' })
+  @MaxLength(L.slackChannelLength)
+  slackChannel!: string;
 }
 
 export class AgentDefinitionDto implements AgentDefinition {
@@ -153,4 +199,14 @@ export class AgentDefinitionDto implements AgentDefinition {
   @ValidateNested()
   @Type(() => AgentLimitsDto)
   limits?: AgentLimitsDto;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AgentConcurrencyDto)
+  concurrency?: AgentConcurrencyDto;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AgentNotifyDto)
+  notify?: AgentNotifyDto;
 }

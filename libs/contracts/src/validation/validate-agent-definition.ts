@@ -106,7 +106,16 @@ function microAgentProblems(
     }
     return problems;
   });
-  return [...modeProblems, ...toolProblems, ...stepProblems];
+  return [...modeProblems, ...toolProblems, ...stepProblems, ...approvalProblems(agent, path)];
+}
+
+function approvalProblems(agent: MicroAgentDefinition, path: string): ValidationProblem[] {
+  const tools = agent.requiresApproval?.tools ?? [];
+  return tools.flatMap((tool, index) => {
+    const at = `${path}.requiresApproval.tools[${index}]`;
+    if (!agent.tools.includes(tool)) return [{ path: at, message: `"${tool}" is not in ${path}.tools` }];
+    return tools.indexOf(tool) === index ? [] : [{ path: at, message: `"${tool}" is listed twice` }];
+  });
 }
 
 interface TemplateScope {

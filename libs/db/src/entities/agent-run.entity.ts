@@ -1,4 +1,4 @@
-import type { JsonValue, RunError, RunStatus, RunTrigger } from '@flowmate/contracts';
+import type { JsonValue, RunError, RunHold, RunStatus, RunTrigger } from '@flowmate/contracts';
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
 import { RunStepEntity } from './run-step.entity';
 
@@ -54,6 +54,18 @@ export class AgentRunEntity {
   /** Hash of the request that first used the idempotency key. */
   @Column('text', { name: 'request_fingerprint', nullable: true })
   requestFingerprint!: string | null;
+
+  /** The run this one reran. */
+  @Column('uuid', { name: 'rerun_of', nullable: true })
+  rerunOf!: string | null;
+
+  /** Why a queued run waits instead of starting (`concurrency`: another run of its agent is active). */
+  @Column('text', { name: 'held_by', nullable: true })
+  heldBy!: RunHold | null;
+
+  /** Set before Temporal is asked to cancel: tool calls that begin after it refuse to start. */
+  @Column('timestamptz', { name: 'cancel_requested_at', nullable: true })
+  cancelRequestedAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt!: Date;

@@ -8,6 +8,12 @@ export type RunStepKind = 'micro_agent' | 'tool' | 'llm' | 'plan';
 /** A model call as its step stores it: with the Temporal attempt that made it. */
 export type StoredModelCall = ModelCallRecord & { attempt: number };
 
+/** Where a rerun's reused row came from. */
+export interface ReusedFrom {
+  runId: string;
+  stepKey: string;
+}
+
 @Entity('run_steps')
 export class RunStepEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -75,6 +81,10 @@ export class RunStepEntity {
 
   @Column('text', { name: 'workflow_id', nullable: true })
   workflowId!: string | null;
+
+  /** A `reused` row of a rerun: the run and step its output was taken from. */
+  @Column('jsonb', { name: 'reused_from', nullable: true })
+  reusedFrom!: ReusedFrom | null;
 
   @Column('timestamptz', { name: 'started_at', nullable: true })
   startedAt!: Date | null;

@@ -5,5 +5,6 @@ import { LlmSteps1763770000000 } from './1763770000000-llm-steps';
 import { DelegatedRuns1763780000000 } from './1763780000000-delegated-runs';
 import { ModelCalls1763790000000 } from './1763790000000-model-calls';
 import { Integrations1763800000000 } from './1763800000000-integrations';
+import { RunControl1763810000000 } from './1763810000000-run-control';
 
-export const MIGRATIONS = [InitialSchema1763740000000, RunRequestFingerprint1763750000000, OutputsStoredOnce1763760000000, LlmSteps1763770000000, DelegatedRuns1763780000000, ModelCalls1763790000000, Integrations1763800000000];
+export const MIGRATIONS = [InitialSchema1763740000000, RunRequestFingerprint1763750000000, OutputsStoredOnce1763760000000, LlmSteps1763770000000, DelegatedRuns1763780000000, ModelCalls1763790000000, Integrations1763800000000, RunControl1763810000000];

@@ -1,5 +1,6 @@
-import { FAILURE_TYPES, isJsonObject, siblingKey, type JsonObject, type ModelCallRecord, type JsonValue, type RunError, type RunStatus, type StepStatus, type TemplateContext, type ToolName } from '@flowmate/contracts';
+import { FAILURE_TYPES, isJsonObject, RUN_EVENTS_CHANNEL, type RunEventData, siblingKey, type JsonObject, type ModelCallRecord, type JsonValue, type RunError, type RunStatus, type StepStatus, type TemplateContext, type ToolName } from '@flowmate/contracts';
 import type { DataSource } from 'typeorm';
+import { appendRunEvent, eventPreview } from './run-events';
 
 export interface ToolStepRef {
   runId: string;
@@ -62,7 +63,7 @@ export interface ModelCallFacts {
 }
 
 /** Whether this attempt may call the tool; when not, what an earlier attempt stored, if it succeeded. */
-export type StepAttemptStart = { started: true } | { started: false; succeeded?: { outputBytes: number } };
+export type StepAttemptStart = { started: true } | { started: false; succeeded?: { outputBytes: number }; cancelling?: boolean };
 
 export interface TemplateNeeds {
   agentKeys: string[];
@@ -88,11 +89,12 @@ export class RunHistoryRepository {
    */
   async markRunStarted(runId: string, microAgentKeys: readonly string[]): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.query(
+      const started = (await tx.query(
         `UPDATE agent_runs SET status = 'running', error = NULL, finished_at = NULL, started_at = COALESCE(started_at, now())
-          WHERE id = $1 AND (status IN ('queued', 'running') OR (status = 'failed' AND error->>'type' = $2))`,
+          WHERE id = $1 AND (status = 'queued' OR (status = 'failed' AND error->>'type' = $2))
+          RETURNING 1`,
         [runId, FAILURE_TYPES.startFailed],
-      );
+      )) as unknown[];
       await tx.query(
         `INSERT INTO run_steps (run_id, step_key, micro_agent_key, kind, position, status)
          SELECT $1, key, key, 'micro_agent', position - 1, 'pending'
@@ -100,6 +102,7 @@ export class RunHistoryRepository {
          ON CONFLICT (run_id, step_key) DO NOTHING`,
         [runId, microAgentKeys],
       );
+      if (started.length > 0) await appendRunEvent(tx, runId, 'run.started', { status: 'running' });
     });
   }
 
@@ -109,27 +112,36 @@ export class RunHistoryRepository {
    */
   async markRunFinished(runId: string, status: RunStatus, error: RunError | null): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.query(
+      const closed = (await tx.query(
         `UPDATE run_steps SET status = CASE status WHEN 'pending' THEN 'skipped' ELSE 'cancelled' END,
-                finished_at = CASE status WHEN 'running' THEN now() ELSE finished_at END
-          WHERE run_id = $1 AND status IN ('pending', 'running')`,
+                finished_at = CASE WHEN status = 'pending' THEN finished_at ELSE now() END
+          WHERE run_id = $1 AND status IN ('pending', 'running', 'waiting_approval')
+          RETURNING step_key, kind, status`,
         [runId],
-      );
-      await tx.query(`UPDATE agent_runs SET status = $2, error = $3, finished_at = COALESCE(finished_at, now()) WHERE id = $1`, [
-        runId,
-        status,
-        error,
-      ]);
+      )) as Array<{ step_key: string; kind: string; status: StepStatus }>;
+      await tx.query(`UPDATE approvals SET status = 'cancelled', decided_at = now() WHERE run_id = $1 AND status = 'pending'`, [runId]);
+      const finished = (await tx.query(
+        `UPDATE agent_runs SET status = $2, error = $3, finished_at = COALESCE(finished_at, now())
+          WHERE id = $1 AND status IN ('queued', 'running', 'waiting_approval') RETURNING 1`,
+        [runId, status, error],
+      )) as unknown[];
+      if (finished.length === 0) return;
+      for (const row of closed.filter((step) => step.kind === 'micro_agent')) {
+        await appendRunEvent(tx, runId, 'micro_agent.finished', { key: row.step_key, status: row.status, error: null });
+      }
+      await appendRunEvent(tx, runId, 'run.finished', { status, error });
     });
   }
 
   async markMicroAgentStarted(runId: string, key: string, workflowId: string, steps: readonly PlannedStep[]): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.query(
+      // A micro agent that continued as new starts again: only its first start is an event.
+      const started = (await tx.query(
         `UPDATE run_steps SET status = 'running', workflow_id = $3, started_at = COALESCE(started_at, now())
-          WHERE run_id = $1 AND step_key = $2 AND kind = 'micro_agent'`,
+          WHERE run_id = $1 AND step_key = $2 AND kind = 'micro_agent' AND status = 'pending'
+          RETURNING 1`,
         [runId, key, workflowId],
-      );
+      )) as unknown[];
       const rows = steps.map((step) => ({ key: toolStepKey(key, step.id), position: step.position, tool: step.tool }));
       await tx.query(
         `INSERT INTO run_steps (run_id, step_key, micro_agent_key, kind, position, tool, status)
@@ -138,6 +150,7 @@ export class RunHistoryRepository {
          ON CONFLICT (run_id, step_key) DO NOTHING`,
         [runId, key, JSON.stringify(rows)],
       );
+      if (started.length > 0) await appendRunEvent(tx, runId, 'micro_agent.started', { key });
     });
   }
 
@@ -148,11 +161,14 @@ export class RunHistoryRepository {
         `UPDATE run_steps SET status = 'skipped' WHERE run_id = $1 AND micro_agent_key = $2 AND kind = 'tool' AND status = 'pending'`,
         [runId, key],
       );
-      await tx.query(
+      // Once closed (here, or cancelled with its run) a micro agent stays as it was closed.
+      const finished = (await tx.query(
         `UPDATE run_steps SET status = $3, error = $4, finished_at = now(), output_step_key = $5
-          WHERE run_id = $1 AND step_key = $2 AND kind = 'micro_agent'`,
+          WHERE run_id = $1 AND step_key = $2 AND kind = 'micro_agent' AND status IN ('pending', 'running', 'waiting_approval')
+          RETURNING 1`,
         [runId, key, status, error, lastStepId ? toolStepKey(key, lastStepId) : null],
-      );
+      )) as unknown[];
+      if (finished.length > 0) await appendRunEvent(tx, runId, 'micro_agent.finished', { key, status, error });
     });
   }
 
@@ -164,11 +180,14 @@ export class RunHistoryRepository {
    */
   async startStepAttempt(step: StepRef, attempt: number): Promise<StepAttemptStart> {
     if (await this.upsertStep(step, { status: 'running', attempts: attempt, error: null, finished: false })) return { started: true };
-    const [stored] = (await this.db.query(`SELECT status, output_bytes FROM run_steps WHERE run_id = $1 AND step_key = $2`, [
-      step.runId,
-      toolStepKey(step.microAgentKey, step.stepId),
-    ])) as Array<{ status: StepStatus; output_bytes: number | null }>;
-    return stored?.status === 'succeeded' ? { started: false, succeeded: { outputBytes: stored.output_bytes ?? 0 } } : { started: false };
+    const [stored] = (await this.db.query(
+      `SELECT step.status, step.output_bytes, run.cancel_requested_at IS NOT NULL AS cancelling
+         FROM agent_runs AS run LEFT JOIN run_steps AS step ON step.run_id = run.id AND step.step_key = $2
+        WHERE run.id = $1`,
+      [step.runId, toolStepKey(step.microAgentKey, step.stepId)],
+    )) as Array<{ status: StepStatus | null; output_bytes: number | null; cancelling: boolean }>;
+    if (stored?.status === 'succeeded') return { started: false, succeeded: { outputBytes: stored.output_bytes ?? 0 } };
+    return { started: false, cancelling: stored?.cancelling ?? false };
   }
 
   async markStepSucceeded(step: StepRef, attempt: number, input: JsonValue, output: JsonValue, model?: ModelCallFacts): Promise<void> {
@@ -298,39 +317,43 @@ export class RunHistoryRepository {
     return context;
   }
 
-  /** True when the row was written: a succeeded step is final, and a superseded attempt changes nothing. */
-  private async upsertStep(
-    step: StepRef,
-    change: { status: StepStatus; attempts: number; input?: JsonValue; output?: JsonValue; error: RunError | null; finished: boolean } & ModelCallFacts,
-  ): Promise<boolean> {
+  /** True when the row was written: a succeeded step is final, and a superseded attempt changes nothing. Each write is an event. */
+  private async upsertStep(step: StepRef, change: StepChange): Promise<boolean> {
     const output = toJsonb(change.output);
+    const kind = 'kind' in step ? step.kind : 'tool';
+    const tool = 'tool' in step ? step.tool : null;
     const written = (await this.db.query(
-      `INSERT INTO run_steps (run_id, step_key, micro_agent_key, kind, position, tool, status, attempts, input, output, output_bytes, error,
-                              tokens, finish_reason, model_calls, started_at, finished_at)
-       VALUES ($1, $2, $3, $13, $4, $5, $6, $7, $8, $9, $12, $10, $14, $15, $16, now(), CASE WHEN $11 THEN now() END)
-       ON CONFLICT (run_id, step_key) DO UPDATE SET
-         status = EXCLUDED.status,
-         attempts = EXCLUDED.attempts,
-         input = COALESCE(EXCLUDED.input, run_steps.input),
-         output = EXCLUDED.output,
-         output_bytes = EXCLUDED.output_bytes,
-         error = EXCLUDED.error,
-         -- Each attempt reports its own tokens and calls once, so they add up over retries and fallbacks.
-         tokens = CASE WHEN EXCLUDED.tokens IS NULL THEN run_steps.tokens ELSE COALESCE(run_steps.tokens, 0) + EXCLUDED.tokens END,
-         model_calls = CASE WHEN EXCLUDED.model_calls IS NULL THEN run_steps.model_calls
-                            ELSE COALESCE(run_steps.model_calls, '[]'::jsonb) || EXCLUDED.model_calls END,
-         finish_reason = COALESCE(EXCLUDED.finish_reason, run_steps.finish_reason),
-         started_at = COALESCE(run_steps.started_at, EXCLUDED.started_at),
-         finished_at = EXCLUDED.finished_at
-       -- A superseded attempt that reports late (it noticed its timeout at the next heartbeat) changes nothing.
-       WHERE run_steps.attempts <= EXCLUDED.attempts AND run_steps.status <> 'succeeded'
-       RETURNING 1`,
+      `WITH written AS (
+         INSERT INTO run_steps (run_id, step_key, micro_agent_key, kind, position, tool, status, attempts, input, output, output_bytes, error,
+                                tokens, finish_reason, model_calls, started_at, finished_at)
+         SELECT $1::uuid, $2::text, $3::text, $13::text, $4::int, $5::text, $6::text, $7::int, $8::jsonb, $9::jsonb, $12::int, $10::jsonb, $14::int, $15::text, $16::jsonb, now(), CASE WHEN $11::boolean THEN now() END
+          -- Once a cancel is asked for, no call starts; calls already under way still record how they ended.
+          WHERE $11::boolean OR NOT EXISTS (SELECT 1 FROM agent_runs WHERE id = $1::uuid AND cancel_requested_at IS NOT NULL)
+         ON CONFLICT (run_id, step_key) DO UPDATE SET
+           status = EXCLUDED.status,
+           attempts = EXCLUDED.attempts,
+           input = COALESCE(EXCLUDED.input, run_steps.input),
+           output = EXCLUDED.output,
+           output_bytes = EXCLUDED.output_bytes,
+           error = EXCLUDED.error,
+           -- Each attempt reports its own tokens and calls once, so they add up over retries and fallbacks.
+           tokens = CASE WHEN EXCLUDED.tokens IS NULL THEN run_steps.tokens ELSE COALESCE(run_steps.tokens, 0) + EXCLUDED.tokens END,
+           model_calls = CASE WHEN EXCLUDED.model_calls IS NULL THEN run_steps.model_calls
+                              ELSE COALESCE(run_steps.model_calls, '[]'::jsonb) || EXCLUDED.model_calls END,
+           finish_reason = COALESCE(EXCLUDED.finish_reason, run_steps.finish_reason),
+           started_at = COALESCE(run_steps.started_at, EXCLUDED.started_at),
+           finished_at = EXCLUDED.finished_at
+         -- A superseded attempt that reports late (it noticed its timeout at the next heartbeat) changes nothing.
+         WHERE run_steps.attempts <= EXCLUDED.attempts AND run_steps.status <> 'succeeded'
+         RETURNING run_id),
+       event AS (INSERT INTO run_events (run_id, type, data) SELECT run_id, $17::text, $18::jsonb FROM written RETURNING run_id)
+       SELECT pg_notify($19::text, run_id::text) FROM event`,
       [
         step.runId,
         toolStepKey(step.microAgentKey, step.stepId),
         step.microAgentKey,
         step.position,
-        'tool' in step ? step.tool : null,
+        tool,
         change.status,
         change.attempts,
         toJsonb(change.input),
@@ -338,14 +361,35 @@ export class RunHistoryRepository {
         change.error,
         change.finished,
         output === null ? null : Buffer.byteLength(output),
-        'kind' in step ? step.kind : 'tool',
+        kind,
         change.tokens ?? null,
         change.finishReason ?? null,
         change.modelCalls ? JSON.stringify(change.modelCalls.map((call) => ({ attempt: change.attempts, ...call }))) : null,
+        change.finished ? 'step.finished' : 'step.started',
+        JSON.stringify(stepEventData(step, kind, tool, change)),
+        RUN_EVENTS_CHANNEL,
       ],
     )) as unknown[];
     return written.length > 0;
   }
+}
+
+type StepChange = { status: StepStatus; attempts: number; input?: JsonValue; output?: JsonValue; error: RunError | null; finished: boolean } & ModelCallFacts;
+
+function stepEventData(step: StepRef, kind: string, tool: ToolName | null, change: StepChange): RunEventData['step.started'] | RunEventData['step.finished'] {
+  const stepKey = toolStepKey(step.microAgentKey, step.stepId);
+  if (!change.finished) return { stepKey, kind, tool, attempt: change.attempts };
+  return {
+    stepKey,
+    kind,
+    tool,
+    status: change.status,
+    attempt: change.attempts,
+    error: change.error,
+    ...(change.tokens === undefined ? {} : { tokens: change.tokens }),
+    ...(change.input === undefined ? {} : { input: eventPreview(storable(change.input)) }),
+    ...(change.output === undefined ? {} : { output: eventPreview(storable(change.output)) }),
+  };
 }
 
 /** U+0000 and unpaired surrogates: jsonb refuses both. */

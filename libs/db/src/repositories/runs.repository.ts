@@ -1,4 +1,4 @@
-import { FAILURE_TYPES, runWorkflowId, type JsonValue, type RunError, type RunStatus, type RunTrigger } from '@flowmate/contracts';
+import { ACTIVE_RUN_STATUSES, FAILURE_TYPES, runWorkflowId, type JsonValue, type RunError, type RunHold, type RunStatus, type RunTrigger } from '@flowmate/contracts';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, Repository } from 'typeorm';
 import { AgentRunEntity, RunStepEntity } from '../entities';
@@ -19,6 +19,15 @@ export interface NewRun {
 
 const SUMMARY_COLUMNS = ['id', 'userId', 'agentId', 'agentVersion', 'task', 'agents', 'trigger', 'status', 'workflowId', 'error', 'createdAt', 'startedAt', 'finishedAt'] as const;
 export type AgentRunSummary = Pick<AgentRunEntity, (typeof SUMMARY_COLUMNS)[number]>;
+
+/** An active run whose cancel was just asked for. */
+export interface RunCancelRequest {
+  id: string;
+  status: RunStatus;
+  heldBy: RunHold | null;
+  workflowId: string;
+  cancelRequestedAt: Date;
+}
 
 export interface RunFilter {
   agentId?: string;
@@ -147,6 +156,22 @@ export class RunsRepository {
   /** Only a run still queued: the workflow may have reported in meanwhile, and its word wins. */
   async markStartFailed(id: string, error: RunError): Promise<void> {
     await this.runs.update({ id, status: 'queued' }, { status: 'failed', error, finishedAt: () => 'now()' });
+  }
+
+  /**
+   * Marks an active run's cancel as asked for (tool calls that begin from now on refuse to start) and
+   * returns it; undefined when the run has already finished.
+   */
+  async requestCancel(id: string): Promise<RunCancelRequest | undefined> {
+    const { raw } = await this.runs
+      .createQueryBuilder()
+      .update()
+      .set({ cancelRequestedAt: () => 'COALESCE(cancel_requested_at, now())' })
+      .where('id = :id AND status IN (:...active)', { id, active: ACTIVE_RUN_STATUSES })
+      .returning(['id', 'status', 'held_by', 'workflow_id', 'cancel_requested_at'])
+      .execute();
+    const [row] = raw as Array<{ id: string; status: RunStatus; held_by: RunHold | null; workflow_id: string; cancel_requested_at: Date }>;
+    return row && { id: row.id, status: row.status, heldBy: row.held_by, workflowId: row.workflow_id, cancelRequestedAt: row.cancel_requested_at };
   }
 
   /** Puts a run the API could not start back in the queue, for a retry with its idempotency key. */
