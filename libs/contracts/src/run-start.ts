@@ -11,6 +11,8 @@ export interface RunToStart {
   agentVersion: number | null;
   trigger: RunTrigger;
   workflowId: string;
+  /** A rerun's reused micro agents. */
+  reuse: MainAgentInput['reuse'] | null;
 }
 
 /** What a run starts: one agent (at the version the run uses), or a delegated task over some of the user's agents. */
@@ -26,7 +28,7 @@ export type RunTarget =
 export function mainAgentStartOptions(
   run: RunToStart,
   target: RunTarget,
-  { taskQueue, reuse }: { taskQueue: string; reuse?: MainAgentInput['reuse'] },
+  { taskQueue }: { taskQueue: string },
 ): WorkflowStartOptions<MainAgentWorkflow> {
   const agent = 'agent' in target ? target.agent : undefined;
   const delegation = 'delegation' in target ? target.delegation : undefined;
@@ -43,7 +45,7 @@ export function mainAgentStartOptions(
         // A delegated run's main agent has the task for instructions; its micro agents come from its plan.
         definition: agent ? agent.definition : { name: 'Delegated task', instructions: delegation?.task, microAgents: [] },
         delegation,
-        reuse,
+        reuse: run.reuse ?? undefined,
       },
     ],
     typedSearchAttributes: [

@@ -1,4 +1,4 @@
-import type { JsonValue, RunError, RunHold, RunStatus, RunTrigger } from '@flowmate/contracts';
+import type { JsonValue, MainAgentInput, RunError, RunHold, RunStatus, RunTrigger } from '@flowmate/contracts';
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
 import { RunStepEntity } from './run-step.entity';
 
@@ -58,6 +58,10 @@ export class AgentRunEntity {
   /** The run this one reran. */
   @Column('uuid', { name: 'rerun_of', nullable: true })
   rerunOf!: string | null;
+
+  /** A rerun: the micro agents that take their outputs from `rerunOf` instead of running again. */
+  @Column('jsonb', { nullable: true })
+  reuse!: MainAgentInput['reuse'] | null;
 
   /** Why a queued run waits instead of starting (`concurrency`: another run of its agent is active). */
   @Column('text', { name: 'held_by', nullable: true })

@@ -50,6 +50,7 @@ export class RunControl1763810000000 implements MigrationInterface {
     await db.query(`
       ALTER TABLE agent_runs
         ADD COLUMN rerun_of uuid REFERENCES agent_runs(id) ON DELETE SET NULL,
+        ADD COLUMN reuse jsonb,
         ADD COLUMN held_by text,
         ADD COLUMN cancel_requested_at timestamptz`);
     await db.query(`CREATE INDEX agent_runs_active_idx ON agent_runs (agent_id, created_at, id) WHERE status IN ('queued', 'running', 'waiting_approval')`);
@@ -59,7 +60,7 @@ export class RunControl1763810000000 implements MigrationInterface {
   async down(db: QueryRunner): Promise<void> {
     await db.query(`ALTER TABLE run_steps DROP COLUMN reused_from`);
     await db.query(`DROP INDEX agent_runs_active_idx`);
-    await db.query(`ALTER TABLE agent_runs DROP COLUMN cancel_requested_at, DROP COLUMN held_by, DROP COLUMN rerun_of`);
+    await db.query(`ALTER TABLE agent_runs DROP COLUMN cancel_requested_at, DROP COLUMN held_by, DROP COLUMN reuse, DROP COLUMN rerun_of`);
     await db.query(`DROP TABLE agent_versions`);
     await db.query(`DROP TABLE approvals`);
     await db.query(`DROP TABLE run_events`);

@@ -1,18 +1,29 @@
 import type { AgentDefinition } from '@flowmate/contracts';
-import type { DataSource, Repository } from 'typeorm';
-import { AgentEntity } from '../entities';
+import type { DataSource, EntityManager, Repository } from 'typeorm';
+import { AgentEntity, AgentVersionEntity } from '../entities';
 import { columnValues } from './column-values';
 import { pageNewestFirst, type Page, type PageRequest } from './page';
 
+/** Agents, and with every create and replace the version it makes, in one transaction. */
 export class AgentsRepository {
   private readonly agents: Repository<AgentEntity>;
 
-  constructor(db: DataSource) {
+  constructor(private readonly db: DataSource) {
     this.agents = db.getRepository(AgentEntity);
   }
 
   create(userId: string, definition: AgentDefinition): Promise<AgentEntity> {
-    return this.agents.save(this.agents.create({ userId, name: definition.name, definition, version: 1 }));
+    return this.db.transaction(async (tx) => {
+      const agents = tx.getRepository(AgentEntity);
+      const agent = await agents.save(agents.create({ userId, name: definition.name, definition, version: 1 }));
+      await recordVersion(tx, agent, agent.createdAt);
+      return agent;
+    });
+  }
+
+  /** The definition a run of `version` ran, whatever the agent became since; null when the agent is gone. */
+  findVersion(agentId: string, version: number): Promise<AgentVersionEntity | null> {
+    return this.db.getRepository(AgentVersionEntity).findOneBy({ agentId, version });
   }
 
   findOwnedById(userId: string, id: string): Promise<AgentEntity | null> {
@@ -31,16 +42,31 @@ export class AgentsRepository {
   }
 
   /** Replaces the definition and bumps the version in one statement, so concurrent edits never share a version. */
-  async replaceOwned(userId: string, id: string, definition: AgentDefinition): Promise<AgentEntity | null> {
-    const { affected } = await this.agents.update(
-      { id, userId },
-      columnValues<AgentEntity>({ name: definition.name, definition, version: () => 'version + 1' }),
-    );
-    return affected ? this.findOwnedById(userId, id) : null;
+  replaceOwned(userId: string, id: string, definition: AgentDefinition): Promise<AgentEntity | null> {
+    return this.db.transaction(async (tx) => {
+      const { affected } = await tx.update(
+        AgentEntity,
+        { id, userId },
+        columnValues<AgentEntity>({ name: definition.name, definition, version: () => 'version + 1' }),
+      );
+      if (!affected) return null;
+      const agent = await tx.findOneByOrFail(AgentEntity, { id, userId });
+      await recordVersion(tx, agent, agent.updatedAt);
+      return agent;
+    });
   }
 
   async deleteOwned(userId: string, id: string): Promise<boolean> {
     const result = await this.agents.delete({ id, userId });
     return (result.affected ?? 0) > 0;
   }
+}
+
+async function recordVersion(tx: EntityManager, agent: AgentEntity, createdAt: Date): Promise<void> {
+  await tx.query(`INSERT INTO agent_versions (agent_id, version, definition, created_at) VALUES ($1, $2, $3, $4)`, [
+    agent.id,
+    agent.version,
+    JSON.stringify(agent.definition),
+    createdAt,
+  ]);
 }
