@@ -7,3 +7,5 @@ export type { ModelAccess } from './model-answer';
 export { CredentialVault, type Connection } from './credential-vault';
 export { SecretReader } from './secret-reader';
 export { HEARTBEAT_THROTTLE } from './heartbeats';
+export * from './approval.activities';
+export { RunNotifier } from './run-notifier';

@@ -1,5 +1,6 @@
 import { LLM_ACTIVITY_OPTIONS, RUN_HISTORY_ACTIVITY_OPTIONS, TOOL_ACTIVITY_OPTIONS } from '@flowmate/contracts';
 import { proxyActivities } from '@temporalio/workflow';
+import type { ApprovalActivities } from '../activities/approval.activities';
 import type { DelegationActivities, LlmActivities } from '../activities/llm.activities';
 import type { RunHistoryActivities } from '../activities/run-history.activities';
 import type { ToolActivities } from '../activities/tool.activities';
@@ -8,3 +9,4 @@ export const history = proxyActivities<RunHistoryActivities>(RUN_HISTORY_ACTIVIT
 export const tools = proxyActivities<ToolActivities>(TOOL_ACTIVITY_OPTIONS);
 export const llm = proxyActivities<LlmActivities>(LLM_ACTIVITY_OPTIONS);
 export const delegation = proxyActivities<DelegationActivities>(LLM_ACTIVITY_OPTIONS);
+export const approvals = proxyActivities<ApprovalActivities>(RUN_HISTORY_ACTIVITY_OPTIONS);

@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_TOOL_CALLS, FAILURE_TYPES, localKeyOf, systemPromptOf, type LlmLoopState, type MicroAgentInput, type MicroAgentWorkflow } from '@flowmate/contracts';
 import { ApplicationFailure, continueAsNew, workflowInfo } from '@temporalio/workflow';
 import { llm, tools } from './activity-stubs';
+import type { ApprovalGate } from './approval-gate';
 
 /** Well before Temporal's 10,240 events: a turn with one tool call adds about a dozen. */
 const HISTORY_EVENTS_BEFORE_CONTINUING = 2_000;
@@ -12,7 +13,7 @@ const MAX_REFUSED_IN_ROW = 3;
  * workflow sees ids and counts only; prompts, arguments and results stay in Postgres. Returns the step
  * whose output is the answer, and how many steps (model and tool calls) the loop made.
  */
-export async function runLlmLoop(input: MicroAgentInput, onStep: (description: string) => void): Promise<{ outputStepId: string; stepsRun: number }> {
+export async function runLlmLoop(input: MicroAgentInput, gate: ApprovalGate, onStep: (description: string) => void): Promise<{ outputStepId: string; stepsRun: number }> {
   const { runId, microAgent, agent } = input;
   const state: LlmLoopState = { ...(input.resume ?? { turn: 0, position: 0, toolCalls: 0, refusedInRow: 0 }) };
   const maxToolCalls = agent.limits?.maxToolCalls ?? DEFAULT_MAX_TOOL_CALLS;
@@ -60,6 +61,8 @@ export async function runLlmLoop(input: MicroAgentInput, onStep: (description: s
       }
       state.refusedInRow = 0;
       onStep(`step "${call.stepId}" (${call.tool})`);
+      // A rejected call's step holds the rejection, which the model reads as the tool's result and can work around.
+      if (gate.covers(call.tool) && !(await gate.pass({ runId, microAgentKey: microAgent.key, stepId: call.stepId, position: call.position, tool: call.tool }))) continue;
       await tools.runToolStep.executeWithOptions({ summary: `${call.stepId} · ${call.tool}` }, [
         { runId, microAgentKey: microAgent.key, stepId: call.stepId, position: call.position, tool: call.tool },
       ]);

@@ -1,6 +1,7 @@
-import { isLlmMicroAgent, type MicroAgentInput, type MicroAgentResult, type MicroAgentWorkflow } from '@flowmate/contracts';
+import { FAILURE_TYPES, isLlmMicroAgent, type MicroAgentInput, type MicroAgentResult, type MicroAgentWorkflow } from '@flowmate/contracts';
 import { ApplicationFailure, CancellationScope, ContinueAsNew, isCancellation, workflowInfo } from '@temporalio/workflow';
 import { history, tools } from './activity-stubs';
+import { ApprovalGate } from './approval-gate';
 import { toRunError } from './failures';
 import { runLlmLoop } from './llm-loop';
 
@@ -16,15 +17,19 @@ export const microAgentWorkflow: MicroAgentWorkflow = async (input: MicroAgentIn
     steps: steps.map((step, position) => ({ id: step.id, position, tool: step.tool })),
   });
 
+  const gate = new ApprovalGate(microAgent.requiresApproval);
   let current = '';
   let outputStepId: string;
   let stepsRun = steps.length;
   try {
     if (isLlmMicroAgent(microAgent)) {
-      ({ outputStepId, stepsRun } = await runLlmLoop(input, (description) => (current = description)));
+      ({ outputStepId, stepsRun } = await runLlmLoop(input, gate, (description) => (current = description)));
     } else {
       for (const [position, step] of steps.entries()) {
         current = `step "${step.id}" (${step.tool})`;
+        if (gate.covers(step.tool) && !(await gate.pass({ runId, microAgentKey: key, stepId: step.id, position, tool: step.tool, args: step.args }))) {
+          throw ApplicationFailure.create({ type: FAILURE_TYPES.approvalRejected, message: 'the call was not approved', nonRetryable: true });
+        }
         // The timeline shows which step and tool each activity is; never its arguments, which may hold secrets.
         await tools.runToolStep.executeWithOptions({ summary: `${step.id} · ${step.tool}` }, [
           { runId, microAgentKey: key, stepId: step.id, position, tool: step.tool, args: step.args },

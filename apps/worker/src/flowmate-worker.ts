@@ -1,5 +1,6 @@
 import {
   armFailpoints,
+  createApprovalActivities,
   createDelegationActivities,
   createLlmActivities,
   createRunHistoryActivities,
@@ -7,12 +8,21 @@ import {
   createToolExecutors,
   CredentialVault,
   HEARTBEAT_THROTTLE,
+  RunNotifier,
   SecretReader,
   type ModelAccess,
 } from '@flowmate/activities';
 import type { AppConfig } from '@flowmate/config';
 import { createDataConverter, CredentialCipher } from '@flowmate/crypto';
-import { CircuitBreakersRepository, createDataSource, CredentialsRepository, RunHistoryRepository, SecretsRepository } from '@flowmate/db';
+import {
+  ApprovalsRepository,
+  CircuitBreakersRepository,
+  createDataSource,
+  CredentialsRepository,
+  NotificationTargetsRepository,
+  RunHistoryRepository,
+  SecretsRepository,
+} from '@flowmate/db';
 import { CircuitBreakers, createIntegrationTools, GuardedHttpClient, ModelGateway, OAuthProviders } from '@flowmate/integrations';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { hostname } from 'node:os';
@@ -46,6 +56,14 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
   try {
     connection = await NativeConnection.connect({ address: config.temporal.address });
     const history = new RunHistoryRepository(db);
+    const tools = createToolExecutors({ http, models, integrations: createIntegrationTools(config.integrations.endpoints, breakers) });
+    const notifier = new RunNotifier({
+      targets: new NotificationTargetsRepository(db),
+      vault: credentials.vault,
+      postToSlack: tools['slack.postMessage'],
+      temporalUi: { url: config.temporal.uiUrl, namespace: config.temporal.namespace },
+      warn: (message, facts) => Runtime.instance().logger.warn(message, facts),
+    });
     const worker = await Worker.create({
       connection,
       namespace: config.temporal.namespace,
@@ -53,14 +71,15 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
       dataConverter: createDataConverter(),
       activities: {
         ...createRunHistoryActivities({ history }),
-        ...createToolActivities({
-          history,
-          tools: createToolExecutors({ http, models, integrations: createIntegrationTools(config.integrations.endpoints, breakers) }),
-          credentials,
-          failpoint,
-        }),
+        ...createToolActivities({ history, tools, credentials, failpoint }),
         ...createLlmActivities({ history, models, previewBytes: config.api.outputPreviewBytes }),
         ...createDelegationActivities({ history, models }),
+        ...createApprovalActivities({
+          history,
+          approvals: new ApprovalsRepository(db),
+          secrets: credentials.secrets,
+          onRequested: (call) => notifier.approvalRequested(call.runId, call),
+        }),
       },
       ...workflows,
       shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,

@@ -15,6 +15,10 @@ export const WORKFLOW_NAMES = {
 export const runWorkflowId = (runId: string): string => `run-${runId}`;
 export const microAgentWorkflowId = (runId: string, key: string): string => `run-${runId}/${key}`;
 
+/** A workflow's page in the Temporal Web UI. */
+export const workflowUiUrl = (uiUrl: string, namespace: string, workflowId: string): string =>
+  `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+
 export const SEARCH_ATTRIBUTES = {
   userId: defineSearchAttributeKey('FlowMateUserId', SearchAttributeType.KEYWORD),
   agentId: defineSearchAttributeKey('FlowMateAgentId', SearchAttributeType.KEYWORD),
@@ -86,6 +90,16 @@ export interface ApprovalAnswer {
 export interface ApprovalAnswerOutcome {
   applied: boolean;
   status: ApprovalStatus;
+}
+
+/** How a paused call was decided, as the micro agent's workflow records it. */
+export interface ApprovalVerdict {
+  approvalId: string;
+  status: Extract<ApprovalStatus, 'approved' | 'rejected'>;
+  /** Null when the timeout decided. */
+  decidedBy: string | null;
+  comment: string | null;
+  timedOut: boolean;
 }
 
 export const approveUpdate = defineUpdate<ApprovalAnswerOutcome, [ApprovalAnswer]>('approve');

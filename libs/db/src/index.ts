@@ -11,3 +11,6 @@ export * from './repositories/page';
 export * from './repositories/run-history.repository';
 export * from './repositories/runs.repository';
 export * from './repositories/users.repository';
+export * from './repositories/approvals.repository';
+export { eventPreview } from './repositories/run-events';
+export * from './repositories/notification-targets.repository';

@@ -1,6 +1,7 @@
 import type { AppConfig } from '@flowmate/config';
 import {
   AgentsRepository,
+  ApprovalsRepository,
   AuthTokensRepository,
   CircuitBreakersRepository,
   CredentialsRepository,
@@ -21,6 +22,7 @@ import { APP_CONFIG } from './app-config.provider';
 const CONNECT_RETRY = { retryAttempts: 20, retryDelay: 3_000 };
 
 const REPOSITORIES = [
+  ApprovalsRepository,
   UsersRepository,
   AuthTokensRepository,
   AgentsRepository,

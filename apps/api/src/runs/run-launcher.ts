@@ -1,5 +1,5 @@
 import type { AppConfig } from '@flowmate/config';
-import { FAILURE_TYPES, WORKFLOW_NAMES, type MainAgentWorkflow } from '@flowmate/contracts';
+import { FAILURE_TYPES, WORKFLOW_NAMES, workflowUiUrl, type MainAgentWorkflow } from '@flowmate/contracts';
 import { mainAgentStartOptions, type RunTarget } from '@flowmate/contracts/run-start';
 import { RunsRepository, type AgentRunEntity } from '@flowmate/db';
 import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
@@ -41,6 +41,5 @@ export class RunLauncher {
     await this.temporal.workflow.start<MainAgentWorkflow>(WORKFLOW_NAMES.mainAgent, mainAgentStartOptions(run, target, { taskQueue: this.config.temporal.taskQueue }));
   }
 
-  uiLink = (workflowId: string): string =>
-    `${this.config.temporal.uiUrl}/namespaces/${encodeURIComponent(this.config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  uiLink = (workflowId: string): string => workflowUiUrl(this.config.temporal.uiUrl, this.config.temporal.namespace, workflowId);
 }

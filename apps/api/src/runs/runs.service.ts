@@ -6,6 +6,7 @@ import stableStringify from 'fast-json-stable-stringify';
 import { createHash } from 'node:crypto';
 import { QueryFailedError } from 'typeorm';
 import { AgentsService } from '../agents/agents.service';
+import { ApprovalsService } from '../approvals/approvals.service';
 import { InjectConfig } from '../core/app-config.provider';
 import type { AuthUser } from '../auth/auth-user';
 import { withCursorCheck } from '../common/invalid-cursor';
@@ -36,6 +37,7 @@ export class RunsService {
     private readonly runs: RunsRepository,
     private readonly launcher: RunLauncher,
     private readonly canceller: RunCanceller,
+    private readonly approvals: ApprovalsService,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -105,7 +107,7 @@ export class RunsService {
   async get(user: AuthUser, id: string): Promise<RunDto> {
     const run = await this.ownedRun(user, id);
     const steps = await this.runs.findStepsWithPreviews(run.id, this.config.api.outputPreviewBytes);
-    return toRunResponse(run, steps, this.launcher.uiLink);
+    return toRunResponse(run, steps, await this.approvals.pendingOf(run.id), this.launcher.uiLink);
   }
 
   /** One whole output, which `get` may have shown only the head of; wrapped, so a string output is JSON too. */

@@ -1,5 +1,5 @@
 import type { ApprovalStatus, ApprovalTimeoutOutcome, JsonValue, ToolName } from '@flowmate/contracts';
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 /** A tool call paused until a person approves or rejects it, or its timeout decides. */
 @Entity('approvals')
@@ -40,8 +40,9 @@ export class ApprovalEntity {
   @Column('timestamptz', { name: 'expires_at' })
   expiresAt!: Date;
 
-  @Column('timestamptz', { name: 'requested_at' })
-  requestedAt!: Date;
+  /** When the call was paused. */
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt!: Date;
 
   /** Null while pending, and when the timeout decided. */
   @Column('uuid', { name: 'decided_by', nullable: true })

@@ -30,14 +30,14 @@ export class RunControl1763810000000 implements MigrationInterface {
         status text NOT NULL DEFAULT 'pending',
         on_timeout text NOT NULL,
         expires_at timestamptz NOT NULL,
-        requested_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
         decided_by uuid REFERENCES users(id) ON DELETE SET NULL,
         decided_at timestamptz,
         comment text,
         timed_out boolean NOT NULL DEFAULT false,
         UNIQUE (run_id, step_key)
       )`);
-    await db.query(`CREATE INDEX approvals_user_status_idx ON approvals (user_id, status, requested_at DESC, id DESC)`);
+    await db.query(`CREATE INDEX approvals_user_status_idx ON approvals (user_id, status, created_at DESC, id DESC)`);
     await db.query(`
       CREATE TABLE agent_versions (
         agent_id uuid NOT NULL REFERENCES agents(id) ON DELETE CASCADE,

@@ -1,6 +1,7 @@
 import { FAILURE_TYPES, isJsonObject, RUN_EVENTS_CHANNEL, type RunEventData, siblingKey, type JsonObject, type ModelCallRecord, type JsonValue, type RunError, type RunStatus, type StepStatus, type TemplateContext, type ToolName } from '@flowmate/contracts';
 import type { DataSource } from 'typeorm';
 import { appendRunEvent, eventPreview } from './run-events';
+import { updateReturning } from './update-returning';
 
 export interface ToolStepRef {
   runId: string;
@@ -89,12 +90,13 @@ export class RunHistoryRepository {
    */
   async markRunStarted(runId: string, microAgentKeys: readonly string[]): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const started = (await tx.query(
+      const started = await updateReturning(
+        tx,
         `UPDATE agent_runs SET status = 'running', error = NULL, finished_at = NULL, started_at = COALESCE(started_at, now())
           WHERE id = $1 AND (status = 'queued' OR (status = 'failed' AND error->>'type' = $2))
           RETURNING 1`,
         [runId, FAILURE_TYPES.startFailed],
-      )) as unknown[];
+      );
       await tx.query(
         `INSERT INTO run_steps (run_id, step_key, micro_agent_key, kind, position, status)
          SELECT $1, key, key, 'micro_agent', position - 1, 'pending'
@@ -112,19 +114,21 @@ export class RunHistoryRepository {
    */
   async markRunFinished(runId: string, status: RunStatus, error: RunError | null): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const closed = (await tx.query(
+      const closed = await updateReturning<{ step_key: string; kind: string; status: StepStatus }>(
+        tx,
         `UPDATE run_steps SET status = CASE status WHEN 'pending' THEN 'skipped' ELSE 'cancelled' END,
                 finished_at = CASE WHEN status = 'pending' THEN finished_at ELSE now() END
           WHERE run_id = $1 AND status IN ('pending', 'running', 'waiting_approval')
           RETURNING step_key, kind, status`,
         [runId],
-      )) as Array<{ step_key: string; kind: string; status: StepStatus }>;
+      );
       await tx.query(`UPDATE approvals SET status = 'cancelled', decided_at = now() WHERE run_id = $1 AND status = 'pending'`, [runId]);
-      const finished = (await tx.query(
+      const finished = await updateReturning(
+        tx,
         `UPDATE agent_runs SET status = $2, error = $3, finished_at = COALESCE(finished_at, now())
           WHERE id = $1 AND status IN ('queued', 'running', 'waiting_approval') RETURNING 1`,
         [runId, status, error],
-      )) as unknown[];
+      );
       if (finished.length === 0) return;
       for (const row of closed.filter((step) => step.kind === 'micro_agent')) {
         await appendRunEvent(tx, runId, 'micro_agent.finished', { key: row.step_key, status: row.status, error: null });
@@ -136,12 +140,13 @@ export class RunHistoryRepository {
   async markMicroAgentStarted(runId: string, key: string, workflowId: string, steps: readonly PlannedStep[]): Promise<void> {
     await this.db.transaction(async (tx) => {
       // A micro agent that continued as new starts again: only its first start is an event.
-      const started = (await tx.query(
+      const started = await updateReturning(
+        tx,
         `UPDATE run_steps SET status = 'running', workflow_id = $3, started_at = COALESCE(started_at, now())
           WHERE run_id = $1 AND step_key = $2 AND kind = 'micro_agent' AND status = 'pending'
           RETURNING 1`,
         [runId, key, workflowId],
-      )) as unknown[];
+      );
       const rows = steps.map((step) => ({ key: toolStepKey(key, step.id), position: step.position, tool: step.tool }));
       await tx.query(
         `INSERT INTO run_steps (run_id, step_key, micro_agent_key, kind, position, tool, status)
@@ -162,12 +167,13 @@ export class RunHistoryRepository {
         [runId, key],
       );
       // Once closed (here, or cancelled with its run) a micro agent stays as it was closed.
-      const finished = (await tx.query(
+      const finished = await updateReturning(
+        tx,
         `UPDATE run_steps SET status = $3, error = $4, finished_at = now(), output_step_key = $5
           WHERE run_id = $1 AND step_key = $2 AND kind = 'micro_agent' AND status IN ('pending', 'running', 'waiting_approval')
           RETURNING 1`,
         [runId, key, status, error, lastStepId ? toolStepKey(key, lastStepId) : null],
-      )) as unknown[];
+      );
       if (finished.length > 0) await appendRunEvent(tx, runId, 'micro_agent.finished', { key, status, error });
     });
   }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, Repository } from 'typeorm';
 import { AgentRunEntity, RunStepEntity } from '../entities';
 import { columnValues } from './column-values';
+import { updateReturning } from './update-returning';
 import { pageNewestFirst, type Page, type PageRequest } from './page';
 
 export interface NewRun {
@@ -163,14 +164,13 @@ export class RunsRepository {
    * returns it; undefined when the run has already finished.
    */
   async requestCancel(id: string): Promise<RunCancelRequest | undefined> {
-    const { raw } = await this.runs
-      .createQueryBuilder()
-      .update()
-      .set({ cancelRequestedAt: () => 'COALESCE(cancel_requested_at, now())' })
-      .where('id = :id AND status IN (:...active)', { id, active: ACTIVE_RUN_STATUSES })
-      .returning(['id', 'status', 'held_by', 'workflow_id', 'cancel_requested_at'])
-      .execute();
-    const [row] = raw as Array<{ id: string; status: RunStatus; held_by: RunHold | null; workflow_id: string; cancel_requested_at: Date }>;
+    const [row] = await updateReturning<{ id: string; status: RunStatus; held_by: RunHold | null; workflow_id: string; cancel_requested_at: Date }>(
+      this.runs.manager,
+      `UPDATE agent_runs SET cancel_requested_at = COALESCE(cancel_requested_at, now())
+        WHERE id = $1 AND status = ANY($2::text[])
+        RETURNING id, status, held_by, workflow_id, cancel_requested_at`,
+      [id, ACTIVE_RUN_STATUSES],
+    );
     return row && { id: row.id, status: row.status, heldBy: row.held_by, workflowId: row.workflow_id, cancelRequestedAt: row.cancel_requested_at };
   }
 

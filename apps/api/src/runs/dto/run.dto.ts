@@ -5,6 +5,7 @@ const RUN_SUMMARY_STEP_KEY = toolStepKey(RUN_SUMMARY.microAgentKey, RUN_SUMMARY.
 const PLAN_STEP_KEY = toolStepKey(DELEGATION_PLAN.microAgentKey, DELEGATION_PLAN.stepId);
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import type { ApprovalDto } from '../../approvals/dto/approval.dto';
 import { PageQueryDto } from '../../common/page-query.dto';
 
 export class StartRunDto {
@@ -116,6 +117,8 @@ export interface RunDto extends RunSummaryDto {
   /** A succeeded run's micro-agent outputs by key, as previews, and the main agent's `summary` when it wrote one. */
   output: Record<string, JsonValue | null> | null;
   microAgents: MicroAgentRunDto[];
+  /** Calls waiting for a person's decision, oldest first. */
+  pendingApprovals: ApprovalDto[];
 }
 
 export interface StepOutputDto {
@@ -178,7 +181,7 @@ const toStep = (step: StepWithPreviews): StepDto => ({
 });
 
 /** Expects the run's steps in definition order, as `RunsRepository.findStepsWithPreviews` loads them. */
-export function toRunResponse(run: AgentRunEntity, steps: StepWithPreviews[], uiLink: TemporalUiLink): RunDto {
+export function toRunResponse(run: AgentRunEntity, steps: StepWithPreviews[], pendingApprovals: ApprovalDto[], uiLink: TemporalUiLink): RunDto {
   const agents = steps.filter((row) => row.kind === 'micro_agent');
   const outputOf = (agent: StepWithPreviews): JsonValue | null => steps.find((row) => row.stepKey === agent.outputStepKey)?.output.value ?? null;
   const microAgents = agents.map((agent) => ({
@@ -201,5 +204,5 @@ export function toRunResponse(run: AgentRunEntity, steps: StepWithPreviews[], ui
           ...(plan ? { [DELEGATION_PLAN.outputKey]: plan.output.value } : {}),
         }
       : null;
-  return { ...toRunSummary(run, uiLink), input: run.input, output, microAgents };
+  return { ...toRunSummary(run, uiLink), input: run.input, output, microAgents, pendingApprovals };
 }
