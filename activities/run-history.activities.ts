@@ -1,8 +1,11 @@
 import type { RunError, RunStatus, StepStatus } from '@flowmate/contracts';
 import type { PlannedStep, RunHistoryRepository } from '@flowmate/db';
+import type { RunNotifier } from './run-notifier';
 
 export interface RunHistoryDependencies {
   history: RunHistoryRepository;
+  /** Tells the owner of a run that failed or timed out; never fails the activity. */
+  notifier?: Pick<RunNotifier, 'runFailed'>;
 }
 
 export interface MicroAgentStart {
@@ -22,13 +25,14 @@ export interface MicroAgentFinish {
 }
 
 /** Status transitions of runs and micro agents, written to Postgres as idempotent upserts. */
-export const createRunHistoryActivities = ({ history }: RunHistoryDependencies) => ({
+export const createRunHistoryActivities = ({ history, notifier }: RunHistoryDependencies) => ({
   async markRunStarted({ runId, microAgentKeys }: { runId: string; microAgentKeys: string[] }): Promise<void> {
     await history.markRunStarted(runId, microAgentKeys);
   },
 
   async markRunFinished({ runId, status, error }: { runId: string; status: RunStatus; error: RunError | null }): Promise<void> {
-    await history.markRunFinished(runId, status, error);
+    const closed = await history.markRunFinished(runId, status, error);
+    if (closed && (status === 'failed' || status === 'timed_out')) await notifier?.runFailed(runId, error);
   },
 
   async markMicroAgentStarted({ runId, key, workflowId, steps }: MicroAgentStart): Promise<void> {

@@ -70,7 +70,7 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
       taskQueue: config.temporal.taskQueue,
       dataConverter: createDataConverter(),
       activities: {
-        ...createRunHistoryActivities({ history }),
+        ...createRunHistoryActivities({ history, notifier }),
         ...createToolActivities({ history, tools, credentials, failpoint }),
         ...createLlmActivities({ history, models, previewBytes: config.api.outputPreviewBytes }),
         ...createDelegationActivities({ history, models }),

@@ -109,11 +109,12 @@ export class RunHistoryRepository {
   }
 
   /**
-   * Closes the run. What never started is skipped; what was still running when the run was cancelled or
-   * timed out is cancelled. The run's output is not copied here: it is read from its micro agents.
+   * Closes the run, once: false when it was already closed. What never started is skipped; what was still
+   * running when the run was cancelled or timed out is cancelled, and so are approvals still pending. The
+   * run's output is not copied here: it is read from its micro agents.
    */
-  async markRunFinished(runId: string, status: RunStatus, error: RunError | null): Promise<void> {
-    await this.db.transaction(async (tx) => {
+  async markRunFinished(runId: string, status: RunStatus, error: RunError | null): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
       const closed = await updateReturning<{ step_key: string; kind: string; status: StepStatus }>(
         tx,
         `UPDATE run_steps SET status = CASE status WHEN 'pending' THEN 'skipped' ELSE 'cancelled' END,
@@ -129,11 +130,12 @@ export class RunHistoryRepository {
           WHERE id = $1 AND status IN ('queued', 'running', 'waiting_approval') RETURNING 1`,
         [runId, status, error],
       );
-      if (finished.length === 0) return;
+      if (finished.length === 0) return false;
       for (const row of closed.filter((step) => step.kind === 'micro_agent')) {
         await appendRunEvent(tx, runId, 'micro_agent.finished', { key: row.step_key, status: row.status, error: null });
       }
       await appendRunEvent(tx, runId, 'run.finished', { status, error });
+      return true;
     });
   }
 
