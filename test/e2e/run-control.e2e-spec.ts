@@ -1,6 +1,7 @@
 import { TERMINAL_RUN_STATUSES, type AgentDefinition, type ApprovalPolicy, type MicroAgentDefinition } from '@flowmate/contracts';
 import { startHttpFixture, type FixtureResponse, type HttpFixture } from '../fakes/http-fixture';
 import { chatCompletion, startOpenAiFake, type ChatRequest, type OpenAiFake } from '../fakes/openai.fake';
+import { startSlackFake, type SlackFake } from '../fakes/slack.fake';
 import { signIn, type Session } from '../support/auth';
 import { pollUntil } from '../support/poll';
 import { recordHistory } from '../support/recorded-histories';
@@ -17,6 +18,7 @@ describe('run control (e2e): cancel and approvals', () => {
   let stack: Stack;
   let fixture: HttpFixture;
   let model: OpenAiFake;
+  let slack: SlackFake;
   let script: Script;
   let ada: Session;
   let bob: Session;
@@ -29,9 +31,16 @@ describe('run control (e2e): cancel and approvals', () => {
       'POST /deploy': { status: 201, body: { deployed: true } },
     });
     model = await startOpenAiFake((request) => script(request));
+    slack = await startSlackFake({ tokens: ['xoxb-ada'], channels: [{ id: 'C0DEV', name: 'dev' }] });
     stack = await startStack({
       worker: true,
-      env: { HTTP_TOOL_ALLOWED_HOSTS: fixture.hostPort, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: model.baseUrl, OPENAI_MODEL: 'fake-model' },
+      env: {
+        HTTP_TOOL_ALLOWED_HOSTS: fixture.hostPort,
+        OPENAI_API_KEY: 'sk-test',
+        OPENAI_BASE_URL: model.baseUrl,
+        OPENAI_MODEL: 'fake-model',
+        SLACK_API_URL: slack.url,
+      },
     });
     ada = await signIn(stack, 'ada@example.com');
     bob = await signIn(stack, 'bob@example.com');
@@ -39,8 +48,7 @@ describe('run control (e2e): cancel and approvals', () => {
 
   afterAll(async () => {
     await stack.stop();
-    await model.close();
-    await fixture.close();
+    await Promise.all([model.close(), slack.close(), fixture.close()]);
   });
 
   const api = (session: Session) => ({
@@ -48,13 +56,13 @@ describe('run control (e2e): cancel and approvals', () => {
     post: (path: string, body: object = {}) => stack.http.post(`/api/v1${path}`).set('Authorization', session.bearer).send(body),
   });
 
-  const start = async (definition: AgentDefinition, input: object = { baseUrl: fixture.url }): Promise<string> => {
-    const agent = await api(ada).post('/agents', definition).expect(201);
-    return (await api(ada).post(`/agents/${agent.body.id}/run`, { input }).expect(202)).body.runId;
+  const start = async (definition: AgentDefinition, input: object = { baseUrl: fixture.url }, session = ada): Promise<string> => {
+    const agent = await api(session).post('/agents', definition).expect(201);
+    return (await api(session).post(`/agents/${agent.body.id}/run`, { input }).expect(202)).body.runId;
   };
 
-  const runOf = async (runId: string) => (await api(ada).get(`/runs/${runId}`).expect(200)).body;
-  const finished = (runId: string) => pollUntil(() => runOf(runId), (run) => TERMINAL_RUN_STATUSES.includes(run.status), 60_000);
+  const runOf = async (runId: string, session = ada) => (await api(session).get(`/runs/${runId}`).expect(200)).body;
+  const finished = (runId: string, session = ada) => pollUntil(() => runOf(runId, session), (run) => TERMINAL_RUN_STATUSES.includes(run.status), 60_000);
   const calls = (path: string) => fixture.requests.filter((request) => request.path === path);
 
   /** Until the run waits for a decision; returns the run with its pending approval. */
@@ -237,6 +245,30 @@ describe('run control (e2e): cancel and approvals', () => {
       const cancelled = (await api(ada).get('/approvals?status=cancelled').expect(200)).body.items;
       expect(cancelled.map((each: { id: string }) => each.id)).toContain(approval.id);
       await api(ada).post(`/runs/${runId}/approvals/${approval.id}`, { decision: 'approve' }).expect(409);
+    });
+
+    it('tells the agent’s Slack channel when a run waits for approval and when it fails, without arguments', async () => {
+      await stack.http.put('/api/v1/integrations/slack').set('Authorization', ada.bearer).send({ accessToken: 'xoxb-ada' }).expect(200);
+      const postedBefore = slack.posted.length;
+      const runId = await start({ ...gated(), notify: { slackChannel: '#dev' } });
+      const [approval] = (await waitingRun(runId)).pendingApprovals;
+      const waiting = await pollUntil(async () => slack.posted.slice(postedBefore), (posted) => posted.length > 0, 10_000);
+      expect(waiting).toEqual([
+        expect.objectContaining({ channel: 'C0DEV', text: expect.stringMatching(new RegExp(`^Run ${runId} of "Deployer" waits for your approval: micro agent "deploy" wants to call http.request\\. http://\\S+/workflows/run-${runId}$`)) }),
+      ]);
+
+      await api(ada).post(`/runs/${runId}/approvals/${approval.id}`, { decision: 'reject' }).expect(200);
+
+      expect((await finished(runId)).status).toBe('failed');
+      const posted = await pollUntil(async () => slack.posted.slice(postedBefore), (all) => all.length > 1, 10_000);
+      expect(posted[1]).toMatchObject({ channel: 'C0DEV', text: expect.stringContaining(`Run ${runId} of "Deployer" failed in micro agent "deploy": ApprovalRejected.`) });
+      expect(JSON.stringify(posted)).not.toContain(fixture.url);
+    });
+
+    it('finishes a run whose notification cannot be sent (no Slack connection)', async () => {
+      const runId = await start({ ...gated({ timeoutSeconds: 1, onTimeout: 'reject' }), notify: { slackChannel: '#dev' } }, { baseUrl: fixture.url }, bob);
+
+      expect(await finished(runId, bob)).toMatchObject({ status: 'failed', error: { type: 'ApprovalRejected' } });
     });
   });
 });
