@@ -287,6 +287,11 @@ describe(validateAgentDefinition.name, () => {
         'limits.timeoutSeconds',
         'must not be greater than 86400',
       ],
+      ['an approval policy without tools', withAgent({ requiresApproval: { tools: [], timeoutSeconds: 60, onTimeout: 'reject' } }), 'microAgents[0].requiresApproval.tools', 'must contain at least 1 elements'],
+      ['an approval timeout over a week', withAgent({ requiresApproval: { tools: ['http.request'], timeoutSeconds: 604_801, onTimeout: 'reject' } }), 'microAgents[0].requiresApproval.timeoutSeconds', 'must not be greater than 604800'],
+      ['an unknown onTimeout', withAgent({ requiresApproval: { tools: ['http.request'], timeoutSeconds: 60, onTimeout: 'ignore' } }), 'microAgents[0].requiresApproval.onTimeout', 'must be one of the following values: reject, approve'],
+      ['an unknown concurrency policy', factory.definition({ concurrency: { policy: 'parallel' } }), 'concurrency.policy', 'must be one of the following values: allow, reject, queue, replace'],
+      ['a Slack channel with spaces', factory.definition({ notify: { slackChannel: '#the team' } }), 'notify.slackChannel', 'must be a Slack channel name'],
     ])('refuses %s', (_case, body, path, fragment) => {
       expectOnlyProblemsAt(body, path, fragment);
     });
@@ -329,7 +334,29 @@ describe(validateAgentDefinition.name, () => {
       });
     });
 
+    it('accepts run control: approvals, a concurrency policy and a Slack channel to notify', () => {
+      const body = factory.definition({
+        concurrency: { policy: 'queue' },
+        notify: { slackChannel: '#dev' },
+        microAgents: [factory.microAgent({ requiresApproval: { tools: ['http.request'], timeoutSeconds: 3600, onTimeout: 'approve' } })],
+      });
+
+      expect(sut(body)).toMatchObject({ ok: true, definition: { concurrency: { policy: 'queue' }, notify: { slackChannel: '#dev' } } });
+    });
+
     it.each<[string, Body, string, string]>([
+      [
+        'an approval for a tool the micro agent does not have',
+        withAgent({ requiresApproval: { tools: ['slack.postMessage'], timeoutSeconds: 60, onTimeout: 'reject' } }),
+        'microAgents[0].requiresApproval.tools[0]',
+        '"slack.postMessage" is not in microAgents[0].tools',
+      ],
+      [
+        'an approval that lists a tool twice',
+        withAgent({ requiresApproval: { tools: ['http.request', 'http.request'], timeoutSeconds: 60, onTimeout: 'reject' } }),
+        'microAgents[0].requiresApproval.tools[1]',
+        '"http.request" is listed twice',
+      ],
       [
         'the key the run output keeps the summary under',
         factory.definition({ microAgents: [factory.microAgent({ key: 'summary' })] }),
