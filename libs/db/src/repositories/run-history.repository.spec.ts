@@ -463,4 +463,84 @@ describe(RunHistoryRepository.name, () => {
       await expect(sut.loadTemplateContext(missing, 'fetch', { agentKeys: [], stepIds: [] })).rejects.toThrow(`run ${missing} does not exist`);
     });
   });
+
+  describe('the run events it writes with the history', () => {
+    const eventsOf = async (runId: string): Promise<Array<{ type: string; data: Record<string, unknown> }>> =>
+      db.query(`SELECT type, data FROM run_events WHERE run_id = $1 ORDER BY id`, [runId]);
+
+    it('writes one event per transition, however often a retried activity repeats it', async () => {
+      const runId = await newRun();
+
+      await sut.markRunStarted(runId, ['fetch']);
+      await sut.markRunStarted(runId, ['fetch']);
+      await sut.markMicroAgentStarted(runId, 'fetch', `run-${runId}/fetch`, [planned({ id: 'get' })]);
+      await sut.markMicroAgentStarted(runId, 'fetch', `run-${runId}/fetch`, [planned({ id: 'get' })]);
+      await sut.startStepAttempt(toolStep(runId), 1);
+      await sut.markStepSucceeded(toolStep(runId), 1, { url: 'https://example.com' }, { body: 'ok' });
+      await sut.markStepSucceeded(toolStep(runId), 1, { url: 'https://example.com' }, { body: 'ok' });
+      await sut.markMicroAgentFinished(runId, 'fetch', 'succeeded', null, 'get');
+      await sut.markMicroAgentFinished(runId, 'fetch', 'succeeded', null, 'get');
+      const closed = [await sut.markRunFinished(runId, 'succeeded', null), await sut.markRunFinished(runId, 'succeeded', null)];
+
+      expect(closed).toEqual([true, false]);
+      expect(await eventsOf(runId)).toEqual([
+        { type: 'run.started', data: { status: 'running' } },
+        { type: 'micro_agent.started', data: { key: 'fetch' } },
+        { type: 'step.started', data: { stepKey: 'fetch/get', kind: 'tool', tool: 'http.request', attempt: 1 } },
+        {
+          type: 'step.finished',
+          data: {
+            stepKey: 'fetch/get',
+            kind: 'tool',
+            tool: 'http.request',
+            status: 'succeeded',
+            attempt: 1,
+            error: null,
+            input: { value: { url: 'https://example.com' }, truncated: false, bytes: 29 },
+            output: { value: { body: 'ok' }, truncated: false, bytes: 13 },
+          },
+        },
+        { type: 'micro_agent.finished', data: { key: 'fetch', status: 'succeeded', error: null } },
+        { type: 'run.finished', data: { status: 'succeeded', error: null } },
+      ]);
+    });
+
+    it('previews a large output by the head of its JSON', async () => {
+      const runId = await newRun();
+
+      await sut.markStepSucceeded(toolStep(runId), 1, {}, { text: 'x'.repeat(10_000) });
+
+      const [finished] = (await eventsOf(runId)).filter((event) => event.type === 'step.finished');
+      expect(finished.data.output).toEqual({ value: `{"text":"${'x'.repeat(2048 - 9)}`, truncated: true, bytes: 10_011 });
+    });
+
+    it('closes what was still open when a run is cancelled, and says so', async () => {
+      const runId = await newRun();
+      await sut.markRunStarted(runId, ['fetch', 'later']);
+      await sut.markMicroAgentStarted(runId, 'fetch', `run-${runId}/fetch`, []);
+
+      await sut.markRunFinished(runId, 'cancelled', { type: 'Cancelled', message: 'the run was cancelled' });
+
+      expect((await eventsOf(runId)).slice(2)).toEqual([
+        { type: 'micro_agent.finished', data: expect.objectContaining({ key: expect.any(String) }) },
+        { type: 'micro_agent.finished', data: expect.objectContaining({ key: expect.any(String) }) },
+        { type: 'run.finished', data: { status: 'cancelled', error: { type: 'Cancelled', message: 'the run was cancelled' } } },
+      ]);
+      expect((await stepRows(runId)).map((row) => [row.step_key, row.status])).toEqual([
+        ['fetch', 'cancelled'],
+        ['later', 'skipped'],
+      ]);
+    });
+
+    it('refuses to start a call once the run’s cancel was asked for, and still records calls under way', async () => {
+      const runId = await newRun();
+      await sut.startStepAttempt(toolStep(runId), 1);
+      await new RunsRepository(db).requestCancel(runId);
+
+      expect(await sut.startStepAttempt(toolStep(runId, { stepId: 'next', position: 1 }), 1)).toEqual({ started: false, cancelling: true });
+      await sut.markStepCancelled(toolStep(runId), 1);
+      expect((await stepRow(runId, 'fetch/get'))?.status).toBe('cancelled');
+      expect(await stepRow(runId, 'fetch/next')).toBeUndefined();
+    });
+  });
 });
