@@ -14,3 +14,4 @@ export * from './repositories/users.repository';
 export * from './repositories/approvals.repository';
 export { eventPreview } from './repositories/run-events';
 export * from './repositories/notification-targets.repository';
+export * from './repositories/run-events.repository';

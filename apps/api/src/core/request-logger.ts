@@ -6,6 +6,8 @@ import { pinoHttp, type HttpLogger } from 'pino-http';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 const SAFE_CORRELATION_ID = /^[A-Za-z0-9._-]{1,128}$/;
+/** The events stream takes a token in its query string (EventSource sends no headers); it never reaches a log. */
+const ACCESS_TOKEN_PARAMETER = /([?&]access_token=)[^&]*/g;
 
 /** Takes a caller's correlation id when it is safe to log, else makes one; every response carries it. */
 function correlationId(request: IncomingMessage, response: ServerResponse): string {
@@ -29,7 +31,8 @@ export function createRequestLogger(config: AppConfig, destination?: Destination
       customAttributeKeys: { reqId: 'correlationId' },
       // Lines logged while a request is handled name its correlation id, not the whole request again.
       quietReqLogger: true,
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'req.query.access_token'],
+      serializers: { req: (request: { url?: string }) => ({ ...request, url: request.url?.replace(ACCESS_TOKEN_PARAMETER, '$1[Redacted]') }) },
       autoLogging: { ignore: (request: IncomingMessage) => request.url?.startsWith('/health') ?? false },
     },
     destination,

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AgentsModule } from '../agents/agents.module';
 import { ApprovalsModule } from '../approvals/approvals.module';
+import { RunEventsController } from './events/run-events.controller';
+import { RunEventsListener } from './events/run-events.listener';
+import { RunEventsService } from './events/run-events.service';
 import { RunCanceller } from './run-canceller';
 import { RunLauncher } from './run-launcher';
 import { RunsController } from './runs.controller';
@@ -8,7 +11,7 @@ import { RunsService } from './runs.service';
 
 @Module({
   imports: [AgentsModule, ApprovalsModule],
-  controllers: [RunsController],
-  providers: [RunsService, RunLauncher, RunCanceller],
+  controllers: [RunsController, RunEventsController],
+  providers: [RunsService, RunLauncher, RunCanceller, RunEventsService, RunEventsListener],
 })
 export class RunsModule {}
