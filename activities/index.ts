@@ -9,3 +9,4 @@ export { SecretReader } from './secret-reader';
 export { HEARTBEAT_THROTTLE } from './heartbeats';
 export * from './approval.activities';
 export { RunNotifier } from './run-notifier';
+export { HeldRunStarter } from './held-runs';

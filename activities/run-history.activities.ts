@@ -1,11 +1,14 @@
 import type { RunError, RunStatus, StepStatus } from '@flowmate/contracts';
 import type { PlannedStep, RunHistoryRepository } from '@flowmate/db';
+import type { HeldRunStarter } from './held-runs';
 import type { RunNotifier } from './run-notifier';
 
 export interface RunHistoryDependencies {
   history: RunHistoryRepository;
   /** Tells the owner of a run that failed or timed out; never fails the activity. */
   notifier?: Pick<RunNotifier, 'runFailed'>;
+  /** Starts the run this one's agent held back under its concurrency policy. */
+  heldRuns?: Pick<HeldRunStarter, 'startNext'>;
 }
 
 export interface MicroAgentStart {
@@ -25,7 +28,7 @@ export interface MicroAgentFinish {
 }
 
 /** Status transitions of runs and micro agents, written to Postgres as idempotent upserts. */
-export const createRunHistoryActivities = ({ history, notifier }: RunHistoryDependencies) => ({
+export const createRunHistoryActivities = ({ history, notifier, heldRuns }: RunHistoryDependencies) => ({
   async markRunStarted({ runId, microAgentKeys }: { runId: string; microAgentKeys: string[] }): Promise<void> {
     await history.markRunStarted(runId, microAgentKeys);
   },
@@ -33,6 +36,8 @@ export const createRunHistoryActivities = ({ history, notifier }: RunHistoryDepe
   async markRunFinished({ runId, status, error }: { runId: string; status: RunStatus; error: RunError | null }): Promise<void> {
     const closed = await history.markRunFinished(runId, status, error);
     if (closed && (status === 'failed' || status === 'timed_out')) await notifier?.runFailed(runId, error);
+    // Also when a retry finds the run already closed: the release may be what failed the first time.
+    await heldRuns?.startNext(runId);
   },
 
   async markMicroAgentStarted({ runId, key, workflowId, steps }: MicroAgentStart): Promise<void> {

@@ -8,6 +8,7 @@ import {
   createToolExecutors,
   CredentialVault,
   HEARTBEAT_THROTTLE,
+  HeldRunStarter,
   RunNotifier,
   SecretReader,
   type ModelAccess,
@@ -15,15 +16,18 @@ import {
 import type { AppConfig } from '@flowmate/config';
 import { createDataConverter, CredentialCipher } from '@flowmate/crypto';
 import {
+  AgentsRepository,
   ApprovalsRepository,
   CircuitBreakersRepository,
   createDataSource,
   CredentialsRepository,
   NotificationTargetsRepository,
   RunHistoryRepository,
+  RunsRepository,
   SecretsRepository,
 } from '@flowmate/db';
 import { CircuitBreakers, createIntegrationTools, GuardedHttpClient, ModelGateway, OAuthProviders } from '@flowmate/integrations';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { hostname } from 'node:os';
 import type { DataSource } from 'typeorm';
@@ -53,6 +57,9 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
     await db.destroy();
   };
   let connection: NativeConnection | undefined;
+  // Starts the runs a closing run's agent held back; connects on first use.
+  const clientConnection = Connection.lazy({ address: config.temporal.address });
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: createDataConverter() });
   try {
     connection = await NativeConnection.connect({ address: config.temporal.address });
     const history = new RunHistoryRepository(db);
@@ -70,7 +77,11 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
       taskQueue: config.temporal.taskQueue,
       dataConverter: createDataConverter(),
       activities: {
-        ...createRunHistoryActivities({ history, notifier }),
+        ...createRunHistoryActivities({
+          history,
+          notifier,
+          heldRuns: new HeldRunStarter({ runs: new RunsRepository(db), agents: new AgentsRepository(db), temporal: client, taskQueue: config.temporal.taskQueue }),
+        }),
         ...createToolActivities({ history, tools, credentials, failpoint }),
         ...createLlmActivities({ history, models, previewBytes: config.api.outputPreviewBytes }),
         ...createDelegationActivities({ history, models }),
@@ -90,11 +101,13 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
       worker,
       close: async () => {
         await opened.close();
+        await clientConnection.close();
         await closeDependencies();
       },
     };
   } catch (error) {
     await connection?.close();
+    await clientConnection.close();
     await closeDependencies();
     throw error;
   }

@@ -4,6 +4,7 @@ import { ApprovalsModule } from '../approvals/approvals.module';
 import { RunEventsController } from './events/run-events.controller';
 import { RunEventsListener } from './events/run-events.listener';
 import { RunEventsService } from './events/run-events.service';
+import { RunAdmission } from './run-admission';
 import { RunCanceller } from './run-canceller';
 import { RunLauncher } from './run-launcher';
 import { RunsController } from './runs.controller';
@@ -12,6 +13,6 @@ import { RunsService } from './runs.service';
 @Module({
   imports: [AgentsModule, ApprovalsModule],
   controllers: [RunsController, RunEventsController],
-  providers: [RunsService, RunLauncher, RunCanceller, RunEventsService, RunEventsListener],
+  providers: [RunsService, RunLauncher, RunCanceller, RunAdmission, RunEventsService, RunEventsListener],
 })
 export class RunsModule {}

@@ -4,7 +4,6 @@ import { RunsRepository, type AgentRunEntity, type NewRun } from '@flowmate/db';
 import { BadRequestException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import stableStringify from 'fast-json-stable-stringify';
 import { createHash } from 'node:crypto';
-import { QueryFailedError } from 'typeorm';
 import { AgentsService } from '../agents/agents.service';
 import { ApprovalsService } from '../approvals/approvals.service';
 import { InjectConfig } from '../core/app-config.provider';
@@ -13,11 +12,11 @@ import { withCursorCheck } from '../common/invalid-cursor';
 import type { PageDto } from '../common/page-query.dto';
 import { toRunResponse, toRunStarted, toRunSummary, type ListRunsQueryDto, type RunDto, type RunStartedDto, type RunSummaryDto, type StartRunDto, type StepOutputDto, type DelegateTaskDto } from './dto/run.dto';
 import type { RunTarget } from '@flowmate/contracts/run-start';
+import { RunAdmission } from './run-admission';
 import { RunCanceller, type CancelRequested } from './run-canceller';
 import { RunLauncher } from './run-launcher';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
-const FOREIGN_KEY_VIOLATION = '23503';
 
 const fingerprint = (request: Record<string, JsonValue>): string => createHash('sha256').update(stableStringify(request)).digest('hex');
 
@@ -36,6 +35,7 @@ export class RunsService {
     private readonly agents: AgentsService,
     private readonly runs: RunsRepository,
     private readonly launcher: RunLauncher,
+    private readonly admission: RunAdmission,
     private readonly canceller: RunCanceller,
     private readonly approvals: ApprovalsService,
     @InjectConfig() private readonly config: AppConfig,
@@ -72,7 +72,7 @@ export class RunsService {
     target: RunTarget,
   ): Promise<RunStartedDto> {
     const requestFingerprint = idempotencyKey === undefined ? undefined : fingerprint(request);
-    const { run } = await this.createQueued({ ...newRun, idempotencyKey, requestFingerprint });
+    const run = await this.admission.admit({ ...newRun, idempotencyKey, requestFingerprint }, target);
     if (run.requestFingerprint !== (requestFingerprint ?? null)) {
       throw new UnprocessableEntityException('This Idempotency-Key was already used for a different request');
     }
@@ -82,26 +82,15 @@ export class RunsService {
 
   /**
    * A retry starts what the first request could not: it may have died before Temporal heard of the run
-   * (still queued), or Temporal was down (StartFailed, requeued here, unless the agent changed since).
+   * (still queued), or Temporal was down (StartFailed, requeued here, unless the agent changed since). A
+   * run its agent's concurrency holds is started by the run it waits for, never here.
    */
   private async isStartable(run: AgentRunEntity, target: RunTarget): Promise<boolean> {
-    if (run.status === 'queued') return true;
+    if (run.status === 'queued') return run.heldBy === null;
     if ('agent' in target && run.agentVersion !== target.agent.version) return false;
     if (!(await this.runs.requeueUnstarted(run.id))) return false;
     run.status = 'queued';
     return true;
-  }
-
-  /** The agent may be deleted between the ownership check and the insert. */
-  private async createQueued(newRun: NewRun): Promise<{ run: AgentRunEntity }> {
-    try {
-      return await this.runs.createQueued(newRun);
-    } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === FOREIGN_KEY_VIOLATION) {
-        throw new NotFoundException('Agent not found');
-      }
-      throw error;
-    }
   }
 
   async get(user: AuthUser, id: string): Promise<RunDto> {

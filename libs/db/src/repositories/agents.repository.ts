@@ -1,8 +1,10 @@
-import type { AgentDefinition } from '@flowmate/contracts';
+import { FAILURE_TYPES, type AgentDefinition } from '@flowmate/contracts';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { AgentEntity, AgentVersionEntity } from '../entities';
 import { columnValues } from './column-values';
 import { pageNewestFirst, type Page, type PageRequest } from './page';
+import { appendRunEvent } from './run-events';
+import { updateReturning } from './update-returning';
 
 /** Agents, and with every create and replace the version it makes, in one transaction. */
 export class AgentsRepository {
@@ -56,9 +58,20 @@ export class AgentsRepository {
     });
   }
 
-  async deleteOwned(userId: string, id: string): Promise<boolean> {
-    const result = await this.agents.delete({ id, userId });
-    return (result.affected ?? 0) > 0;
+  /** Deletes the agent; runs its concurrency policy still held back end `cancelled`, since nothing will start them. */
+  deleteOwned(userId: string, id: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const error = { type: FAILURE_TYPES.cancelled, message: 'the agent was deleted before the run started' };
+      const held = await updateReturning<{ id: string }>(
+        tx,
+        `UPDATE agent_runs SET status = 'cancelled', held_by = NULL, error = $3, finished_at = now()
+          WHERE agent_id = $1 AND user_id = $2 AND status = 'queued' AND held_by IS NOT NULL RETURNING id`,
+        [id, userId, error],
+      );
+      for (const run of held) await appendRunEvent(tx, run.id, 'run.finished', { status: 'cancelled', error });
+      const result = await tx.delete(AgentEntity, { id, userId });
+      return (result.affected ?? 0) > 0;
+    });
   }
 }
 

@@ -92,7 +92,7 @@ export class RunHistoryRepository {
     await this.db.transaction(async (tx) => {
       const started = await updateReturning(
         tx,
-        `UPDATE agent_runs SET status = 'running', error = NULL, finished_at = NULL, started_at = COALESCE(started_at, now())
+        `UPDATE agent_runs SET status = 'running', held_by = NULL, error = NULL, finished_at = NULL, started_at = COALESCE(started_at, now())
           WHERE id = $1 AND (status = 'queued' OR (status = 'failed' AND error->>'type' = $2))
           RETURNING 1`,
         [runId, FAILURE_TYPES.startFailed],

@@ -1,6 +1,6 @@
-import { ACTIVE_RUN_STATUSES, FAILURE_TYPES, runWorkflowId, type JsonValue, type RunError, type RunHold, type RunStatus, type RunTrigger } from '@flowmate/contracts';
+import { ACTIVE_RUN_STATUSES, FAILURE_TYPES, runWorkflowId, type ConcurrencyPolicy, type JsonValue, type RunError, type RunHold, type RunStatus, type RunTrigger } from '@flowmate/contracts';
 import { randomUUID } from 'node:crypto';
-import type { DataSource, Repository } from 'typeorm';
+import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { AgentRunEntity, RunStepEntity } from '../entities';
 import { columnValues } from './column-values';
 import { updateReturning } from './update-returning';
@@ -18,8 +18,11 @@ export interface NewRun {
   requestFingerprint?: string;
 }
 
-const SUMMARY_COLUMNS = ['id', 'userId', 'agentId', 'agentVersion', 'task', 'agents', 'trigger', 'status', 'workflowId', 'error', 'createdAt', 'startedAt', 'finishedAt'] as const;
+const SUMMARY_COLUMNS = ['id', 'userId', 'agentId', 'agentVersion', 'task', 'agents', 'trigger', 'status', 'heldBy', 'rerunOf', 'workflowId', 'error', 'createdAt', 'startedAt', 'finishedAt'] as const;
 export type AgentRunSummary = Pick<AgentRunEntity, (typeof SUMMARY_COLUMNS)[number]>;
+
+/** A new run as stored (held when `activeRunIds` were active under `queue` or `replace`), or refused under `reject`. */
+export type RunAdmission = { run: AgentRunEntity; created: boolean; activeRunIds: string[] } | { refused: true; activeRunIds: string[] };
 
 /** An active run whose cancel was just asked for. */
 export interface RunCancelRequest {
@@ -60,6 +63,19 @@ function previewOf(whole: JsonValue | null, head: string | null, bytes: number |
   return head === null ? { value: whole, truncated: false, bytes } : { value: head, truncated: true, bytes };
 }
 
+/** Serialises the concurrency decisions of one agent's runs, across API processes and workers. */
+async function lockAgent(tx: EntityManager, agentId: string): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))`, [agentId]);
+}
+
+async function activeRunsOf(tx: EntityManager, agentId: string): Promise<string[]> {
+  const rows = (await tx.query(`SELECT id FROM agent_runs WHERE agent_id = $1 AND status = ANY($2::text[]) ORDER BY created_at, id`, [
+    agentId,
+    ACTIVE_RUN_STATUSES,
+  ])) as Array<{ id: string }>;
+  return rows.map((row) => row.id);
+}
+
 export class RunsRepository {
   private readonly runs: Repository<AgentRunEntity>;
   private readonly steps: Repository<RunStepEntity>;
@@ -70,9 +86,61 @@ export class RunsRepository {
   }
 
   /** Inserts a queued run; with an idempotency key already used by this user, returns that run instead. */
-  async createQueued(run: NewRun): Promise<{ run: AgentRunEntity; created: boolean }> {
+  createQueued(run: NewRun): Promise<{ run: AgentRunEntity; created: boolean }> {
+    return this.insertQueued(this.runs.manager, run, null);
+  }
+
+  /**
+   * `createQueued` under the agent's concurrency policy: the check of the agent's active runs and the
+   * insert happen under one per-agent lock, so two API processes never both see "nothing active". `reject`
+   * refuses (naming `activeRunIds`); `queue` and `replace` hold the new run (`held_by`) while any is active.
+   */
+  async admitQueued(run: NewRun, policy: ConcurrencyPolicy): Promise<RunAdmission> {
+    if (!run.agentId || policy === 'allow') return { ...(await this.createQueued(run)), activeRunIds: [] };
+    const agentId = run.agentId;
+    return this.runs.manager.transaction(async (tx) => {
+      await lockAgent(tx, agentId);
+      const existing = run.idempotencyKey ? await this.findByIdempotencyKey(tx, run.userId, run.idempotencyKey) : null;
+      if (existing) return { run: existing, created: false, activeRunIds: [] };
+      const activeRunIds = await activeRunsOf(tx, agentId);
+      if (activeRunIds.length > 0 && policy === 'reject') return { refused: true, activeRunIds };
+      return { ...(await this.insertQueued(tx, run, activeRunIds.length > 0 ? 'concurrency' : null)), activeRunIds };
+    });
+  }
+
+  /**
+   * Starts the oldest run its agent's concurrency held, when the agent has no other active run, and
+   * clears its hold once `start` has handed it to Temporal (a crash in between leaves it held, and the
+   * retried release starts it again: its workflow id makes that harmless). Returns the run started.
+   */
+  async startNextHeld(finishedRunId: string, start: (run: AgentRunEntity) => Promise<void>): Promise<AgentRunEntity | undefined> {
+    return this.runs.manager.transaction(async (tx) => {
+      const [finished] = (await tx.query(`SELECT agent_id FROM agent_runs WHERE id = $1`, [finishedRunId])) as Array<{ agent_id: string | null }>;
+      if (!finished?.agent_id) return undefined;
+      await lockAgent(tx, finished.agent_id);
+      const busy = await tx.query(`SELECT 1 FROM agent_runs WHERE agent_id = $1 AND status = ANY($2::text[]) AND held_by IS NULL LIMIT 1`, [
+        finished.agent_id,
+        ACTIVE_RUN_STATUSES,
+      ]);
+      if (busy.length > 0) return undefined;
+      const next = await tx
+        .getRepository(AgentRunEntity)
+        .createQueryBuilder('run')
+        .where("run.agent_id = :agentId AND run.status = 'queued' AND run.held_by IS NOT NULL", { agentId: finished.agent_id })
+        .orderBy('run.created_at', 'ASC')
+        .addOrderBy('run.id', 'ASC')
+        .getOne();
+      if (!next) return undefined;
+      await start(next);
+      await tx.query(`UPDATE agent_runs SET held_by = NULL WHERE id = $1`, [next.id]);
+      return next;
+    });
+  }
+
+  private async insertQueued(db: EntityManager, run: NewRun, heldBy: RunHold | null): Promise<{ run: AgentRunEntity; created: boolean }> {
     const id = randomUUID();
-    const { raw } = await this.runs
+    const runs = db.getRepository(AgentRunEntity);
+    const { raw } = await runs
       .createQueryBuilder()
       .insert()
       .values(
@@ -83,6 +151,7 @@ export class RunsRepository {
           agentVersion: run.agentVersion,
           trigger: run.trigger,
           status: 'queued',
+          heldBy,
           input: run.input,
           workflowId: runWorkflowId(id),
           idempotencyKey: run.idempotencyKey ?? null,
@@ -94,12 +163,14 @@ export class RunsRepository {
       .orIgnore()
       .execute();
     const created = (raw as unknown[]).length > 0;
-    if (!created && !run.idempotencyKey) throw new Error(`run ${id} was not inserted, and no idempotency key explains it`);
-    // Typed finders instantiate TypeORM's where-types over the jsonb columns too deeply (TS2589).
-    const stored = this.runs.createQueryBuilder('run');
-    if (created) stored.where('run.id = :id', { id });
-    else stored.where('run.user_id = :userId AND run.idempotency_key = :key', { userId: run.userId, key: run.idempotencyKey });
-    return { run: await stored.getOneOrFail(), created };
+    if (created) return { run: await runs.createQueryBuilder('run').where('run.id = :id', { id }).getOneOrFail(), created };
+    if (!run.idempotencyKey) throw new Error(`run ${id} was not inserted, and no idempotency key explains it`);
+    return { run: (await this.findByIdempotencyKey(db, run.userId, run.idempotencyKey)) as AgentRunEntity, created };
+  }
+
+  // Typed finders instantiate TypeORM's where-types over the jsonb columns too deeply (TS2589).
+  private findByIdempotencyKey(db: EntityManager, userId: string, key: string): Promise<AgentRunEntity | null> {
+    return db.getRepository(AgentRunEntity).createQueryBuilder('run').where('run.user_id = :userId AND run.idempotency_key = :key', { userId, key }).getOne();
   }
 
   findOwnedById(userId: string, id: string): Promise<AgentRunEntity | null> {

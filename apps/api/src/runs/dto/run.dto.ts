@@ -1,4 +1,4 @@
-import { DEFINITION_LIMITS, DELEGATION_PLAN, RUN_STATUSES, RUN_SUMMARY, type JsonValue, type RunError, type RunStatus, type RunTrigger, type StepStatus, type ToolName } from '@flowmate/contracts';
+import { DEFINITION_LIMITS, DELEGATION_PLAN, RUN_STATUSES, RUN_SUMMARY, type JsonValue, type RunError, type RunHold, type RunStatus, type RunTrigger, type StepStatus, type ToolName } from '@flowmate/contracts';
 import { stepIdOf, toolStepKey, type AgentRunEntity, type AgentRunSummary, type LinkedAgent, type StepWithPreviews, type StoredModelCall } from '@flowmate/db';
 
 const RUN_SUMMARY_STEP_KEY = toolStepKey(RUN_SUMMARY.microAgentKey, RUN_SUMMARY.stepId);
@@ -64,6 +64,10 @@ export interface RunSummaryDto {
   agents: LinkedAgent[] | null;
   trigger: RunTrigger;
   status: RunStatus;
+  /** `concurrency` while the agent's concurrency policy holds this queued run back. */
+  heldBy: RunHold | null;
+  /** The run this one reran. */
+  rerunOf: string | null;
   workflowId: string;
   temporalUiUrl: string;
   error: RunError | null;
@@ -139,6 +143,8 @@ export const toRunSummary = (run: AgentRunSummary, uiLink: TemporalUiLink): RunS
   agents: run.agents,
   trigger: run.trigger,
   status: run.status,
+  heldBy: run.heldBy,
+  rerunOf: run.rerunOf,
   workflowId: run.workflowId,
   temporalUiUrl: uiLink(run.workflowId),
   error: run.error,
