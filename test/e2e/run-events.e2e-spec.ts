@@ -1,3 +1,4 @@
+import type { AgentDefinition } from '@flowmate/contracts';
 import type { DestinationStream } from 'pino';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { startHttpFixture, type HttpFixture } from '../fakes/http-fixture';
@@ -5,6 +6,12 @@ import { signIn, type Session } from '../support/auth';
 import { factory } from '../support/factory';
 import { pollUntil } from '../support/poll';
 import { startStack, type Stack } from '../support/stack';
+
+interface RunAgent {
+  key: string;
+  status: string;
+  steps: Array<{ id: string; status: string }>;
+}
 
 interface ServerSentEvent {
   id: string;
@@ -64,6 +71,7 @@ describe('run events (e2e): Server-Sent Events', () => {
     fixture = await startHttpFixture({
       'GET /users': { body: [{ name: 'ada' }], delayMs: 300 },
       'GET /repos': { body: [{ name: 'engine' }], delayMs: 300 },
+      'GET /slow': { body: { slow: true }, delayMs: 30_000 },
     });
     stack = await startStack({ worker: true, env: { HTTP_TOOL_ALLOWED_HOSTS: fixture.hostPort, LOG_LEVEL: 'info' }, logDestination });
     ada = await signIn(stack, 'ada@example.com');
@@ -76,10 +84,11 @@ describe('run events (e2e): Server-Sent Events', () => {
 
   const eventsUrl = (runId: string, query = '') => `${stack.baseUrl}/api/v1/runs/${runId}/events${query}`;
 
-  const startDigest = async (): Promise<string> => {
-    const agent = await stack.http.post('/api/v1/agents').set('Authorization', ada.bearer).send(factory.digestAgent()).expect(201);
+  const startRun = async (definition: AgentDefinition): Promise<string> => {
+    const agent = await stack.http.post('/api/v1/agents').set('Authorization', ada.bearer).send(definition).expect(201);
     return (await stack.http.post(`/api/v1/agents/${agent.body.id}/run`).set('Authorization', ada.bearer).send({ input: { baseUrl: fixture.url } }).expect(202)).body.runId;
   };
+  const startDigest = (): Promise<string> => startRun(factory.digestAgent());
 
   const storedEvents = async (runId: string): Promise<Array<{ id: string; type: string }>> =>
     stack.db.query(`SELECT id::text AS id, type FROM run_events WHERE run_id = $1 ORDER BY run_events.id`, [runId]);
@@ -87,10 +96,10 @@ describe('run events (e2e): Server-Sent Events', () => {
   it('delivers every event exactly once, in order, across a disconnect and a Last-Event-ID reconnect, then ends', async () => {
     const runId = await startDigest();
 
-    const first = await readEvents(eventsUrl(runId), { Authorization: ada.bearer }, 4);
+    const first = await readEvents(eventsUrl(runId), { Authorization: ada.bearer }, 7);
     expect(first.status).toBe(200);
     const half = await first.events;
-    expect(half).toHaveLength(4);
+    expect(half).toHaveLength(7);
     const rest = await (await readEvents(eventsUrl(runId), { Authorization: ada.bearer, 'Last-Event-ID': half.at(-1)!.id })).events;
 
     const received = [...half, ...rest];
@@ -98,8 +107,11 @@ describe('run events (e2e): Server-Sent Events', () => {
     expect(received.map((event) => [event.id, event.event])).toEqual((await storedEvents(runId)).map((event) => [event.id, event.type]));
     expect(received.map((event) => BigInt(event.id))).toEqual([...received.map((event) => BigInt(event.id))].sort((a, b) => (a < b ? -1 : 1)));
     const run = (await stack.http.get(`/api/v1/runs/${runId}`).set('Authorization', ada.bearer).expect(200)).body;
+    expect(received.at(-1)?.data.status).toBe(run.status);
     const finishedAgents = received.filter((event) => event.event === 'micro_agent.finished').map((event) => [event.data.key, event.data.status]);
-    expect(finishedAgents.sort()).toEqual(run.microAgents.map((agent: { key: string; status: string }) => [agent.key, agent.status]).sort());
+    expect(finishedAgents.sort()).toEqual(run.microAgents.map((agent: RunAgent) => [agent.key, agent.status]).sort());
+    const finishedSteps = new Map(received.filter((event) => event.event === 'step.finished').map((event) => [event.data.stepKey, event.data.status]));
+    expect([...finishedSteps].sort()).toEqual(run.microAgents.flatMap((agent: RunAgent) => agent.steps.map((step) => [`${agent.key}/${step.id}`, step.status])).sort());
     const usersFetch = received.find((event) => event.event === 'step.finished' && event.data.stepKey === 'users/fetch');
     expect(usersFetch?.data).toMatchObject({ status: 'succeeded', tool: 'http.request', output: { value: { status: 200, body: [{ name: 'ada' }] }, truncated: false } });
   });
@@ -111,7 +123,27 @@ describe('run events (e2e): Server-Sent Events', () => {
     const replayed = await (await readEvents(eventsUrl(runId), { Authorization: ada.bearer })).events;
     expect(replayed.map((event) => event.id)).toEqual((await storedEvents(runId)).map((event) => event.id));
 
-    expect(await (await readEvents(eventsUrl(runId), { Authorization: ada.bearer, 'Last-Event-ID': replayed.at(-1)!.id })).events).toEqual([]);
+    const after = await readEvents(eventsUrl(runId), { Authorization: ada.bearer, 'Last-Event-ID': replayed.at(-1)!.id });
+    expect(after.status).toBe(204);
+    expect(await after.events).toEqual([]);
+  });
+
+  it('ends open streams when the API shuts down, and another API process resumes them', async () => {
+    const runId = await startRun({ name: 'Slow', microAgents: [{ key: 'wait', tools: ['http.request'], steps: [{ id: 'slow', tool: 'http.request', args: { method: 'GET', url: '{{input.baseUrl}}/slow' } }] }] });
+    const second = await startStack({ shareDatabaseWith: stack });
+    const opened = await readEvents(`${second.baseUrl}/api/v1/runs/${runId}/events`, { Authorization: ada.bearer });
+    await pollUntil(async () => (await storedEvents(runId)).some((event) => event.type === 'step.started'), (started) => started, 30_000);
+
+    const stopping = Date.now();
+    await second.stop();
+    expect(Date.now() - stopping).toBeLessThan(5_000);
+    const beforeShutdown = await opened.events;
+
+    await stack.http.post(`/api/v1/runs/${runId}/cancel`).set('Authorization', ada.bearer).expect(202);
+    const lastId = beforeShutdown.at(-1)?.id;
+    const rest = await (await readEvents(eventsUrl(runId), { Authorization: ada.bearer, ...(lastId ? { 'Last-Event-ID': lastId } : {}) })).events;
+    expect(rest.at(-1)).toMatchObject({ event: 'run.finished', data: { status: 'cancelled' } });
+    expect([...beforeShutdown, ...rest].map((event) => event.id)).toEqual((await storedEvents(runId)).map((event) => event.id).filter((id) => BigInt(id) <= BigInt(rest.at(-1)!.id)));
   });
 
   it("takes ?access_token= on this route only, and never logs it", async () => {

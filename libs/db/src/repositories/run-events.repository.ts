@@ -23,9 +23,9 @@ export class RunEventsRepository {
     ])) as StoredRunEvent[];
   }
 
-  /** The id of the run's final event, once it has one. */
+  /** The id of the run's final event, once it has one; read backwards, as it ends the log. */
   async finalEventId(runId: string): Promise<string | null> {
-    const [row] = (await this.db.query(`SELECT id::text AS id FROM run_events WHERE run_id = $1 AND type = $2 ORDER BY run_events.id LIMIT 1`, [runId, FINAL_RUN_EVENT])) as Array<{
+    const [row] = (await this.db.query(`SELECT id::text AS id FROM run_events WHERE run_id = $1 AND type = $2 ORDER BY run_events.id DESC LIMIT 1`, [runId, FINAL_RUN_EVENT])) as Array<{
       id: string;
     }>;
     return row?.id ?? null;

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { CurrentUser, type AuthUser } from '../../auth/auth-user';
@@ -27,6 +27,7 @@ export class RunEventsController {
   @ApiOperation({ summary: "The run's events as Server-Sent Events; ends after the run's final event (run.finished)" })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id' })
+  @ApiNoContentResponse({ description: 'The client already has the final event: EventSource stops reconnecting' })
   stream(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseUUIDPipe) id: string,

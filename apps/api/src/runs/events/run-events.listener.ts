@@ -53,6 +53,8 @@ export class RunEventsListener implements OnModuleInit, OnApplicationShutdown {
       await client.query(`LISTEN ${RUN_EVENTS_CHANNEL}`);
       this.client = client;
       this.reconnectDelayMs = RECONNECT_DELAY_MS.first;
+      // Notifications sent while no connection listened are lost: every stream looks now, not at its next poll.
+      this.waiting.forEach((wakers) => wakers.forEach((wake) => wake()));
     } catch (error) {
       this.reconnect(client, error as Error);
     }

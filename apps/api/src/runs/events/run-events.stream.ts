@@ -15,11 +15,11 @@ export interface RunEventsStreamOptions {
   runId: string;
   /** Events after this id are sent; '0' sends the whole log. */
   afterId: string;
-  events: Pick<RunEventsRepository, 'listAfter' | 'finalEventId'>;
+  events: Pick<RunEventsRepository, 'listAfter'>;
   sink: EventSink;
   /** Resolves when more events may exist: a notification, the fallback poll, or the client leaving. */
   waitForMore: () => Promise<void>;
-  /** Aborted when the client disconnects. */
+  /** Aborted when the client disconnects or the API shuts down. */
   signal: AbortSignal;
 }
 
@@ -27,9 +27,9 @@ export interface RunEventsStreamOptions {
 export const formatEvent = (event: StoredRunEvent): string => `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
 
 /**
- * Writes a run's events after `afterId`, in id order, and returns after the run's final event (or at once
- * when that was sent before). Reads a page only when the client has taken the last one (`drain`), so a
- * slow reader costs one page of memory, never the log.
+ * Writes a run's events after `afterId`, in id order, and returns after the run's final event. Reads a
+ * page only when the client has taken the last one (`drain`), so a slow reader costs one page of memory,
+ * never the log.
  */
 export async function streamRunEvents({ runId, afterId, events, sink, waitForMore, signal }: RunEventsStreamOptions): Promise<void> {
   let cursor = afterId;
@@ -40,10 +40,7 @@ export async function streamRunEvents({ runId, afterId, events, sink, waitForMor
       if (!sink.write(formatEvent(event))) await drained(sink, signal);
       if (event.type === FINAL_RUN_EVENT || signal.aborted) return;
     }
-    if (page.length === EVENTS_PAGE_SIZE) continue;
-    const finalId = await events.finalEventId(runId);
-    if (finalId !== null && BigInt(cursor) >= BigInt(finalId)) return;
-    await waitForMore();
+    if (page.length < EVENTS_PAGE_SIZE) await waitForMore();
   }
 }
 
