@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { openMigratedDatabase, type MigratedDatabase } from '../../../../test/support/database';
 import { factory } from '../../../../test/support/factory';
 import { AgentsRepository } from './agents.repository';
+import { appendRunEvent } from './run-events';
 import { RunHistoryRepository, type PlannedStep, type ToolStepRef } from './run-history.repository';
 import { RunsRepository } from './runs.repository';
 import { UsersRepository } from './users.repository';
@@ -503,6 +504,23 @@ describe(RunHistoryRepository.name, () => {
         { type: 'micro_agent.finished', data: { key: 'fetch', status: 'succeeded', error: null } },
         { type: 'run.finished', data: { status: 'succeeded', error: null } },
       ]);
+    });
+
+    it('gives a run’s events their ids in commit order, so a reader past one never steps over an earlier one', async () => {
+      const runId = await newRun();
+      const open = db.createQueryRunner();
+      await open.startTransaction();
+      await appendRunEvent(open.manager, runId, 'micro_agent.started', { key: 'slow' });
+
+      let overlappingDone = false;
+      const overlapping = sut.markStepSucceeded(toolStep(runId), 1, {}, { fast: true }).then(() => (overlappingDone = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(overlappingDone).toBe(false);
+      await open.commitTransaction();
+      await open.release();
+      await overlapping;
+
+      expect((await eventsOf(runId)).map((event) => event.type)).toEqual(['micro_agent.started', 'step.finished']);
     });
 
     it('previews a large output by the head of its JSON', async () => {

@@ -1,6 +1,6 @@
 import { FAILURE_TYPES, isJsonObject, RUN_EVENTS_CHANNEL, type RunEventData, siblingKey, type JsonObject, type ModelCallRecord, type JsonValue, type RunError, type RunStatus, type StepStatus, type TemplateContext, type ToolName } from '@flowmate/contracts';
 import type { DataSource } from 'typeorm';
-import { appendRunEvent, eventPreview } from './run-events';
+import { appendRunEvent, eventPreview, RUN_EVENT_TURN } from './run-events';
 import { updateReturning } from './update-returning';
 
 export interface ToolStepRef {
@@ -354,7 +354,8 @@ export class RunHistoryRepository {
          -- A superseded attempt that reports late (it noticed its timeout at the next heartbeat) changes nothing.
          WHERE run_steps.attempts <= EXCLUDED.attempts AND run_steps.status <> 'succeeded'
          RETURNING run_id),
-       event AS (INSERT INTO run_events (run_id, type, data) SELECT run_id, $17::text, $18::jsonb FROM written RETURNING run_id)
+       turn AS (SELECT run_id, ${RUN_EVENT_TURN} AS taken FROM written),
+       event AS (INSERT INTO run_events (run_id, type, data) SELECT run_id, $17::text, $18::jsonb FROM turn RETURNING run_id)
        SELECT pg_notify($19::text, run_id::text) FROM event`,
       [
         step.runId,
