@@ -1,5 +1,6 @@
-import { approveUpdate, type ApprovalAnswer, type ApprovalAnswerOutcome, type ApprovalPolicy, type ApprovalVerdict, type JsonObject, type ToolName } from '@flowmate/contracts';
+import { approveUpdate, type ApprovalAnswer, type ApprovalAnswerOutcome, type ApprovalPolicy, type ApprovalVerdict, type ToolName } from '@flowmate/contracts';
 import { condition, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import type { ApprovalRequest } from '../activities/approval.activities';
 import { approvals } from './activity-stubs';
 
 /** A call waiting for its decision: `settled` once the decision is stored, so the call never runs ahead of its record. */
@@ -8,14 +9,8 @@ interface PendingApproval {
   settled: boolean;
 }
 
-export interface GatedCall {
-  runId: string;
-  microAgentKey: string;
-  stepId: string;
-  position: number;
-  tool: ToolName;
-  args?: JsonObject;
-}
+/** The call about to be made, as the approval request names it. */
+export type GatedCall = Omit<ApprovalRequest, 'approvalId' | 'workflowId' | 'timeoutSeconds' | 'onTimeout'>;
 
 /**
  * Pauses a micro agent before each call of the tools its `requiresApproval` lists. The wait is a workflow
