@@ -1,5 +1,6 @@
-import type { RunError, RunStatus, StepStatus } from '@flowmate/contracts';
+import { FAILURE_TYPES, type RunError, type RunStatus, type StepStatus } from '@flowmate/contracts';
 import type { PlannedStep, RunHistoryRepository } from '@flowmate/db';
+import { ApplicationFailure } from '@temporalio/common';
 import type { HeldRunStarter } from './held-runs';
 import type { RunNotifier } from './run-notifier';
 
@@ -27,6 +28,13 @@ export interface MicroAgentFinish {
   lastStepId?: string;
 }
 
+export interface MicroAgentReuse {
+  runId: string;
+  key: string;
+  /** The run this one reruns, whose recorded rows for `key` are taken. */
+  sourceRunId: string;
+}
+
 /** Status transitions of runs and micro agents, written to Postgres as idempotent upserts. */
 export const createRunHistoryActivities = ({ history, notifier, heldRuns }: RunHistoryDependencies) => ({
   async markRunStarted({ runId, microAgentKeys }: { runId: string; microAgentKeys: string[] }): Promise<void> {
@@ -46,6 +54,16 @@ export const createRunHistoryActivities = ({ history, notifier, heldRuns }: RunH
 
   async markMicroAgentFinished({ runId, key, status, error, lastStepId }: MicroAgentFinish): Promise<void> {
     await history.markMicroAgentFinished(runId, key, status, error, lastStepId);
+  },
+
+  async markMicroAgentReused({ runId, key, sourceRunId }: MicroAgentReuse): Promise<void> {
+    if (await history.reuseMicroAgent(runId, key, sourceRunId)) return;
+    // Retrying cannot make an output appear, and history activities otherwise retry for up to a day.
+    throw ApplicationFailure.create({
+      type: FAILURE_TYPES.reusedOutputMissing,
+      message: `run ${sourceRunId} has no succeeded micro agent "${key}" to reuse`,
+      nonRetryable: true,
+    });
   },
 });
 

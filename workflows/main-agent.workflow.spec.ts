@@ -3,6 +3,7 @@ import {
   progressQuery,
   runWorkflowId,
   type AgentDefinition,
+  type MainAgentInput,
   type MicroAgentDefinition,
   type RunError,
   type RunProgress,
@@ -39,12 +40,13 @@ const definition = (overrides: Partial<AgentDefinition> = {}): AgentDefinition =
 interface Recorder {
   toolCalls: Array<{ key: string; startedAt: number; endedAt: number }>;
   startedMicroAgents: string[];
+  reused: Array<{ key: string; sourceRunId: string }>;
   finished: Array<{ status: RunStatus; error: RunError | null }>;
 }
 
 /** Typed fakes with the factories' types: the workflow cannot tell them from the real activities. */
 function fakeActivities(runTool: (request: ToolStepRequest) => Promise<void>): { activities: RunHistoryActivities & ToolActivities; recorder: Recorder } {
-  const recorder: Recorder = { toolCalls: [], startedMicroAgents: [], finished: [] };
+  const recorder: Recorder = { toolCalls: [], startedMicroAgents: [], reused: [], finished: [] };
   const activities: RunHistoryActivities & ToolActivities = {
     async markRunStarted() {},
     async markRunFinished({ status, error }) {
@@ -54,6 +56,9 @@ function fakeActivities(runTool: (request: ToolStepRequest) => Promise<void>): {
       recorder.startedMicroAgents.push(key);
     },
     async markMicroAgentFinished() {},
+    async markMicroAgentReused({ key, sourceRunId }) {
+      recorder.reused.push({ key, sourceRunId });
+    },
     async runToolStep(request) {
       const startedAt = Date.now();
       await runTool(request);
@@ -82,6 +87,7 @@ describe(mainAgentWorkflow.name, () => {
     activities: RunHistoryActivities & ToolActivities,
     whileRunning: (handle: WorkflowHandle<typeof mainAgentWorkflow>) => Promise<void> = async () => undefined,
     recordAs?: string,
+    reuse?: MainAgentInput['reuse'],
   ) {
     const taskQueue = `test-${randomUUID()}`;
     const worker = await Worker.create({
@@ -96,7 +102,7 @@ describe(mainAgentWorkflow.name, () => {
       const handle = await temporal.client.workflow.start(mainAgentWorkflow, {
         taskQueue,
         workflowId: runWorkflowId(runId),
-        args: [{ runId, userId: 'u', agentId: 'g', agentVersion: 1, trigger: 'manual', definition: agent }],
+        args: [{ runId, userId: 'u', agentId: 'g', agentVersion: 1, trigger: 'manual', definition: agent, reuse }],
       });
       await whileRunning(handle);
       try {
@@ -152,6 +158,32 @@ describe(mainAgentWorkflow.name, () => {
 
     expect(recorder.finished).toEqual([{ status: 'failed', error: { type: 'QueryFailedError', message: 'database is gone' } }]);
     expect(recorder.startedMicroAgents).toEqual([]);
+  });
+
+  it('takes a rerun\'s reused micro agents from the source run instead of starting them', async () => {
+    const { activities, recorder } = fakeActivities(async () => undefined);
+
+    const result = await run(definition(), activities, undefined, undefined, { sourceRunId: 'source-run', microAgentKeys: ['a'] });
+
+    expect(recorder.reused).toEqual([{ key: 'a', sourceRunId: 'source-run' }]);
+    expect(recorder.startedMicroAgents.sort()).toEqual(['b', 'c']);
+    expect(recorder.toolCalls.map((call) => call.key).sort()).toEqual(['b', 'c']);
+    expect(result.microAgents).toEqual({ a: 'reused', b: 'succeeded', c: 'succeeded' });
+    expect(recorder.finished).toEqual([{ status: 'succeeded', error: null }]);
+  });
+
+  it('fails a rerun whose reused output is missing, and starts nothing after it', async () => {
+    const { activities, recorder } = fakeActivities(async () => undefined);
+    activities.markMicroAgentReused = async () => {
+      throw ApplicationFailure.create({ type: 'ReusedOutputMissing', message: 'run source-run has no succeeded micro agent "a" to reuse', nonRetryable: true });
+    };
+
+    await expect(run(definition(), activities, undefined, undefined, { sourceRunId: 'source-run', microAgentKeys: ['a'] })).rejects.toBeInstanceOf(
+      WorkflowFailedError,
+    );
+
+    expect(recorder.finished).toEqual([{ status: 'failed', error: { type: 'ReusedOutputMissing', message: 'run source-run has no succeeded micro agent "a" to reuse' } }]);
+    expect(recorder.startedMicroAgents).not.toContain('c');
   });
 
   it('answers the progress query while micro agents run', async () => {

@@ -58,6 +58,21 @@ export const mainAgentWorkflow: MainAgentWorkflow = async (input: MainAgentInput
     }
   };
 
+  /** A rerun's micro agent outside `from` and its dependants: the source run's recorded rows stand in for running it. */
+  const reuseMicroAgent = async (microAgent: MicroAgentDefinition, sourceRunId: string): Promise<void> => {
+    try {
+      await history.markMicroAgentReused({ runId, key: microAgent.key, sourceRunId });
+      statuses[microAgent.key] = 'reused';
+    } catch (error) {
+      statuses[microAgent.key] = isCancellation(error) ? 'cancelled' : 'failed';
+      throw error;
+    }
+  };
+
+  const reuse = input.reuse;
+  const startMicroAgent = (microAgent: MicroAgentDefinition): Promise<void> =>
+    reuse?.microAgentKeys.includes(microAgent.key) ? reuseMicroAgent(microAgent, reuse.sourceRunId) : runMicroAgent(microAgent);
+
   const walkWaves = async (): Promise<void> => {
     if (input.delegation) {
       const { task, candidates } = input.delegation;
@@ -67,7 +82,7 @@ export const mainAgentWorkflow: MainAgentWorkflow = async (input: MainAgentInput
       await history.markRunStarted({ runId, microAgentKeys: microAgents.map((agent) => agent.key) });
     }
     for (const wave of planWaves(microAgents)) {
-      const settled = await Promise.allSettled(wave.map(runMicroAgent));
+      const settled = await Promise.allSettled(wave.map(startMicroAgent));
       const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
       if (failed) throw failed.reason;
     }

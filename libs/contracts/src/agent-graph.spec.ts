@@ -1,4 +1,4 @@
-import { findCycles, planWaves, transitiveDependencies } from './agent-graph';
+import { downstreamOf, findCycles, planWaves, transitiveDependencies } from './agent-graph';
 
 describe(planWaves.name, () => {
   it('puts independent micro agents in one wave and dependants after them', () => {
@@ -36,5 +36,21 @@ describe(transitiveDependencies.name, () => {
   it('follows dependencies through others', () => {
     const nodes = [{ key: 'a' }, { key: 'b', dependsOn: ['a'] }, { key: 'c', dependsOn: ['b'] }, { key: 'd' }];
     expect([...transitiveDependencies(nodes, 'c')].sort()).toEqual(['a', 'b']);
+  });
+});
+
+describe(downstreamOf.name, () => {
+  const diamond = [{ key: 'a' }, { key: 'b', dependsOn: ['a'] }, { key: 'c', dependsOn: ['a'] }, { key: 'd', dependsOn: ['b', 'c'] }, { key: 'e' }];
+
+  it('holds the key itself and every dependant, through others', () => {
+    expect([...downstreamOf(diamond, 'b')].sort()).toEqual(['b', 'd']);
+    expect([...downstreamOf(diamond, 'a')].sort()).toEqual(['a', 'b', 'c', 'd']);
+  });
+  it('leaves out independent micro agents and those the key depends on', () => {
+    expect([...downstreamOf(diamond, 'd')]).toEqual(['d']);
+    expect(downstreamOf(diamond, 'c').has('e')).toBe(false);
+  });
+  it('finds dependants listed before the ones they depend on', () => {
+    expect([...downstreamOf([{ key: 'z', dependsOn: ['y'] }, { key: 'y', dependsOn: ['x'] }, { key: 'x' }], 'x')].sort()).toEqual(['x', 'y', 'z']);
   });
 });

@@ -58,6 +58,22 @@ export function transitiveDependencies(nodes: readonly GraphNode[], key: string)
   return found;
 }
 
+/** `key` and every key that depends on it, directly or through others: what a rerun from `key` runs again. */
+export function downstreamOf(nodes: readonly GraphNode[], key: string): Set<string> {
+  const found = new Set<string>([key]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const node of nodes) {
+      if (!found.has(node.key) && (node.dependsOn ?? []).some((dependency) => found.has(dependency))) {
+        found.add(node.key);
+        grew = true;
+      }
+    }
+  }
+  return found;
+}
+
 /** First node per key: a duplicated key is reported on its later occurrences, so the first one stands for the key. */
 function indexByKey<T extends GraphNode>(nodes: readonly T[]): Map<string, T> {
   const byKey = new Map<string, T>();

@@ -137,6 +137,8 @@ export const FAILURE_TYPES = {
   approvalRejected: 'ApprovalRejected',
   /** The API accepted a run but could not hand it to Temporal. */
   startFailed: 'StartFailed',
+  /** A rerun's source run has no recorded output for a micro agent the rerun was to reuse. */
+  reusedOutputMissing: 'ReusedOutputMissing',
 } as const;
 
 export const TOOL_ACTIVITY_OPTIONS = {

@@ -6,13 +6,15 @@ import { RunEventsListener } from './events/run-events.listener';
 import { RunEventsService } from './events/run-events.service';
 import { RunAdmission } from './run-admission';
 import { RunCanceller } from './run-canceller';
+import { RerunPlanner } from './rerun/rerun-planner';
+import { RunRerunsController } from './rerun/run-reruns.controller';
 import { RunLauncher } from './run-launcher';
 import { RunsController } from './runs.controller';
 import { RunsService } from './runs.service';
 
 @Module({
   imports: [AgentsModule, ApprovalsModule],
-  controllers: [RunsController, RunEventsController],
-  providers: [RunsService, RunLauncher, RunCanceller, RunAdmission, RunEventsService, RunEventsListener],
+  controllers: [RunsController, RunEventsController, RunRerunsController],
+  providers: [RunsService, RunLauncher, RunCanceller, RunAdmission, RunEventsService, RunEventsListener, RerunPlanner],
 })
 export class RunsModule {}

@@ -15,6 +15,8 @@ import type { RunTarget } from '@flowmate/contracts/run-start';
 import { RunAdmission } from './run-admission';
 import { RunCanceller, type CancelRequested } from './run-canceller';
 import { RunLauncher } from './run-launcher';
+import { RerunPlanner } from './rerun/rerun-planner';
+import type { RerunRunDto } from './rerun/rerun-run.dto';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -38,6 +40,7 @@ export class RunsService {
     private readonly admission: RunAdmission,
     private readonly canceller: RunCanceller,
     private readonly approvals: ApprovalsService,
+    private readonly reruns: RerunPlanner,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -59,6 +62,13 @@ export class RunsService {
     const run = { userId: user.id, agentId: null, agentVersion: null, task: dto.task, trigger: 'delegate' as const, input };
     const request = { task: dto.task, agentIds: agents.map((agent) => agent.id), input };
     return this.begin(run, request, idempotencyKey, { delegation: { task: dto.task, candidates } });
+  }
+
+  /** A new run of the agent version `id` ran; with `from`, reusing what `id` recorded outside `from` and its dependants. */
+  async rerun(user: AuthUser, id: string, dto: RerunRunDto, idempotencyKey?: string): Promise<RunStartedDto> {
+    checkIdempotencyKey(idempotencyKey);
+    const { run, request, target } = await this.reruns.plan(await this.ownedRun(user, id), dto);
+    return this.begin(run, request, idempotencyKey, target);
   }
 
   /**

@@ -561,4 +561,82 @@ describe(RunHistoryRepository.name, () => {
       expect(await stepRow(runId, 'fetch/next')).toBeUndefined();
     });
   });
+
+  describe('reuseMicroAgent', () => {
+    const reusedRows = async (runId: string) =>
+      (await db.query(`SELECT step_key, kind, status, output, output_step_key, reused_from FROM run_steps WHERE run_id = $1 ORDER BY kind, step_key`, [
+        runId,
+      ])) as Array<{ step_key: string; kind: string; status: string; output: JsonValue; output_step_key: string | null; reused_from: JsonValue }>;
+    const reusedEvents = (runId: string): Promise<Array<{ data: JsonValue }>> =>
+      db.query(`SELECT data FROM run_events WHERE run_id = $1 AND type = 'micro_agent.reused' ORDER BY id`, [runId]);
+
+    /** A finished source run whose micro agent `a` succeeded with two steps. */
+    const sourceRun = async (): Promise<string> => {
+      const runId = await newRun();
+      await sut.markRunStarted(runId, ['a', 'b']);
+      await finishedMicroAgent(runId, 'a', { first: { text: 'one' }, last: { text: 'a output' } });
+      await sut.markMicroAgentFinished(runId, 'b', 'failed', { type: 'Boom', message: 'boom' });
+      return runId;
+    };
+
+    it('copies the micro agent and its steps as reused, pointing at the source rows, with one event however often it is retried', async () => {
+      const source = await sourceRun();
+      const runId = await newRun();
+      await sut.markRunStarted(runId, ['a', 'b']);
+
+      expect([await sut.reuseMicroAgent(runId, 'a', source), await sut.reuseMicroAgent(runId, 'a', source)]).toEqual([true, true]);
+
+      expect(await reusedRows(runId)).toEqual([
+        { step_key: 'a', kind: 'micro_agent', status: 'reused', output: null, output_step_key: 'a/last', reused_from: { runId: source, stepKey: 'a' } },
+        { step_key: 'b', kind: 'micro_agent', status: 'pending', output: null, output_step_key: null, reused_from: null },
+        { step_key: 'a/first', kind: 'tool', status: 'reused', output: { text: 'one' }, output_step_key: null, reused_from: { runId: source, stepKey: 'a/first' } },
+        { step_key: 'a/last', kind: 'tool', status: 'reused', output: { text: 'a output' }, output_step_key: null, reused_from: { runId: source, stepKey: 'a/last' } },
+      ]);
+      expect(await reusedEvents(runId)).toEqual([{ data: { key: 'a', from: { runId: source, stepKey: 'a' } } }]);
+      expect((await sut.loadTemplateContext(runId, 'b', { agentKeys: ['a'], stepIds: [] })).agents).toEqual({ a: { output: { text: 'a output' } } });
+    });
+
+    it('points a reused source row back at where it was first recorded', async () => {
+      const source = await sourceRun();
+      const middle = await newRun();
+      await sut.markRunStarted(middle, ['a']);
+      await sut.reuseMicroAgent(middle, 'a', source);
+      const runId = await newRun();
+      await sut.markRunStarted(runId, ['a']);
+
+      expect(await sut.reuseMicroAgent(runId, 'a', middle)).toBe(true);
+
+      expect((await reusedRows(runId)).map((row) => row.reused_from)).toEqual([
+        { runId: source, stepKey: 'a' },
+        { runId: source, stepKey: 'a/first' },
+        { runId: source, stepKey: 'a/last' },
+      ]);
+    });
+
+    it('reuses nothing from a micro agent that did not succeed', async () => {
+      const source = await sourceRun();
+      const runId = await newRun();
+      await sut.markRunStarted(runId, ['b']);
+
+      expect(await sut.reuseMicroAgent(runId, 'b', source)).toBe(false);
+
+      expect((await reusedRows(runId)).map((row) => [row.step_key, row.status])).toEqual([['b', 'pending']]);
+      expect(await reusedEvents(runId)).toEqual([]);
+    });
+
+    it('leaves the tokens of reused model calls out of the run that reused them', async () => {
+      const source = await newRun();
+      await sut.markRunStarted(source, ['a']);
+      await sut.markMicroAgentStarted(source, 'a', `run-${source}/a`, []);
+      await sut.markStepSucceeded(toolStep(source, { microAgentKey: 'a', stepId: 'ask', tool: 'llm.generate' }), 1, {}, { text: 'hi' }, { tokens: 40 });
+      await sut.markMicroAgentFinished(source, 'a', 'succeeded', null, 'ask');
+      const runId = await newRun();
+      await sut.markRunStarted(runId, ['a']);
+
+      await sut.reuseMicroAgent(runId, 'a', source);
+
+      expect(await sut.tokensUsed(source)).toBe(40);
+      expect(await sut.tokensUsed(runId)).toBe(0);
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { FAILURE_TYPES, isJsonObject, RUN_EVENTS_CHANNEL, type RunEventData, siblingKey, type JsonObject, type ModelCallRecord, type JsonValue, type RunError, type RunStatus, type StepStatus, type TemplateContext, type ToolName } from '@flowmate/contracts';
 import type { DataSource } from 'typeorm';
+import type { ReusedFrom } from '../entities';
 import { appendRunEvent, eventPreview, RUN_EVENT_TURN } from './run-events';
 import { updateReturning } from './update-returning';
 
@@ -181,6 +182,47 @@ export class RunHistoryRepository {
   }
 
   /**
+   * A rerun's micro agent takes what the run it reruns recorded instead of running: its row becomes
+   * `reused`, and the source's step rows are copied (outputs included, so templates, previews and whole
+   * outputs read them like this run's own) as `reused`, each pointing at the row first recorded (a reused
+   * source is followed back to it). False when the source has no succeeded (or reused) row for the key.
+   * A retry finds the row already closed and changes nothing.
+   */
+  async reuseMicroAgent(runId: string, key: string, sourceRunId: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const [target] = (await tx.query(`SELECT status FROM run_steps WHERE run_id = $1 AND step_key = $2 AND kind = 'micro_agent' FOR UPDATE`, [
+        runId,
+        key,
+      ])) as Array<{ status: StepStatus }>;
+      if (target && target.status !== 'pending') return true;
+      const [reused] = await updateReturning<{ reused_from: ReusedFrom }>(
+        tx,
+        `UPDATE run_steps AS target
+            SET status = 'reused', output_step_key = source.output_step_key, started_at = now(), finished_at = now(),
+                reused_from = COALESCE(source.reused_from, jsonb_build_object('runId', source.run_id, 'stepKey', source.step_key))
+           FROM run_steps AS source
+          WHERE target.run_id = $1 AND target.step_key = $2 AND target.kind = 'micro_agent'
+            AND source.run_id = $3 AND source.step_key = $2 AND source.kind = 'micro_agent' AND source.status IN ('succeeded', 'reused')
+          RETURNING target.reused_from`,
+        [runId, key, sourceRunId],
+      );
+      if (!reused) return false;
+      await tx.query(
+        `INSERT INTO run_steps (run_id, step_key, micro_agent_key, kind, position, tool, status, attempts, input, output, output_bytes, error,
+                                tool_call_id, tokens, finish_reason, model_calls, reused_from, started_at, finished_at)
+         SELECT $1, step_key, micro_agent_key, kind, position, tool, 'reused', attempts, input, output, output_bytes, error,
+                tool_call_id, tokens, finish_reason, model_calls,
+                COALESCE(reused_from, jsonb_build_object('runId', run_id, 'stepKey', step_key)), started_at, finished_at
+           FROM run_steps WHERE run_id = $2 AND micro_agent_key = $3 AND kind <> 'micro_agent'
+         ON CONFLICT (run_id, step_key) DO NOTHING`,
+        [runId, sourceRunId, key],
+      );
+      await appendRunEvent(tx, runId, 'micro_agent.reused', { key, from: reused.reused_from });
+      return true;
+    });
+  }
+
+  /**
    * Marks the step running for this attempt. An earlier attempt that already succeeded changes nothing and
    * its result comes back, so the tool is not called again (that attempt's worker may have died between
    * storing the result and reporting it to Temporal); so does a later attempt that already started, which
@@ -292,9 +334,9 @@ export class RunHistoryRepository {
     return row.output;
   }
 
-  /** Tokens every model call of the run has used so far, failed attempts and llm.generate steps included. */
+  /** Tokens every model call of the run has used so far, failed attempts and llm.generate steps included; a rerun's reused rows spent theirs in their own run. */
   async tokensUsed(runId: string): Promise<number> {
-    const [row] = (await this.db.query(`SELECT COALESCE(SUM(tokens), 0)::int AS used FROM run_steps WHERE run_id = $1`, [runId])) as Array<{
+    const [row] = (await this.db.query(`SELECT COALESCE(SUM(tokens), 0)::int AS used FROM run_steps WHERE run_id = $1 AND status <> 'reused'`, [runId])) as Array<{
       used: number;
     }>;
     return row.used;
@@ -313,7 +355,7 @@ export class RunHistoryRepository {
           `SELECT wanted.step_key, wanted.kind, stored.output
              FROM run_steps AS wanted
              JOIN run_steps AS stored ON stored.run_id = wanted.run_id AND stored.step_key = COALESCE(wanted.output_step_key, wanted.step_key)
-            WHERE wanted.run_id = $1 AND wanted.step_key = ANY($2::text[]) AND wanted.status = 'succeeded'`,
+            WHERE wanted.run_id = $1 AND wanted.step_key = ANY($2::text[]) AND wanted.status IN ('succeeded', 'reused')`,
           [runId, stepKeys],
         )) as Array<{ step_key: string; kind: string; output: JsonValue }>)
       : [];

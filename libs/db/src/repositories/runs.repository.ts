@@ -1,4 +1,4 @@
-import { ACTIVE_RUN_STATUSES, FAILURE_TYPES, runWorkflowId, type ConcurrencyPolicy, type JsonValue, type RunError, type RunHold, type RunStatus, type RunTrigger } from '@flowmate/contracts';
+import { ACTIVE_RUN_STATUSES, FAILURE_TYPES, runWorkflowId, type ConcurrencyPolicy, type JsonValue, type MainAgentInput, type RunError, type RunHold, type RunStatus, type RunTrigger, type StepStatus } from '@flowmate/contracts';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { AgentRunEntity, RunStepEntity } from '../entities';
@@ -16,6 +16,9 @@ export interface NewRun {
   input: JsonValue;
   idempotencyKey?: string;
   requestFingerprint?: string;
+  /** A rerun: the run it reruns, and the micro agents that take their outputs from that run. */
+  rerunOf?: string;
+  reuse?: MainAgentInput['reuse'];
 }
 
 const SUMMARY_COLUMNS = ['id', 'userId', 'agentId', 'agentVersion', 'task', 'agents', 'trigger', 'status', 'heldBy', 'rerunOf', 'workflowId', 'error', 'createdAt', 'startedAt', 'finishedAt'] as const;
@@ -47,7 +50,7 @@ export interface Preview {
 
 const STEP_COLUMNS = [
   'id', 'runId', 'stepKey', 'microAgentKey', 'kind', 'position', 'tool', 'status', 'attempts', 'error',
-  'workflowId', 'outputBytes', 'outputStepKey', 'toolCallId', 'tokens', 'modelCalls', 'startedAt', 'finishedAt',
+  'workflowId', 'outputBytes', 'outputStepKey', 'toolCallId', 'tokens', 'modelCalls', 'reusedFrom', 'startedAt', 'finishedAt',
 ] as const;
 export type StepWithPreviews = Pick<RunStepEntity, (typeof STEP_COLUMNS)[number]> & { input: Preview; output: Preview };
 
@@ -157,6 +160,8 @@ export class RunsRepository {
           idempotencyKey: run.idempotencyKey ?? null,
           requestFingerprint: run.requestFingerprint ?? null,
           task: run.task ?? null,
+          rerunOf: run.rerunOf ?? null,
+          reuse: run.reuse ?? null,
         }),
       )
       // The id is fresh, so the one conflict possible is on the user's (user_id, idempotency_key).
@@ -212,6 +217,16 @@ export class RunsRepository {
       .where('wanted.run_id = :runId AND wanted.step_key = :stepKey AND stored.output IS NOT NULL', { runId, stepKey })
       .getRawOne<{ output: JsonValue }>();
     return row?.output;
+  }
+
+  /** How each micro agent of the run stands, by key. */
+  async findMicroAgentStatuses(runId: string): Promise<Map<string, StepStatus>> {
+    const rows = await this.steps
+      .createQueryBuilder('step')
+      .select(['step.id', 'step.stepKey', 'step.status'])
+      .where("step.run_id = :runId AND step.kind = 'micro_agent'", { runId })
+      .getMany();
+    return new Map(rows.map((row) => [row.stepKey, row.status]));
   }
 
   /** Summaries: input and output, which may be large, are left out. */

@@ -1,5 +1,5 @@
 import { DEFINITION_LIMITS, DELEGATION_PLAN, RUN_STATUSES, RUN_SUMMARY, type JsonValue, type RunError, type RunHold, type RunStatus, type RunTrigger, type StepStatus, type ToolName } from '@flowmate/contracts';
-import { stepIdOf, toolStepKey, type AgentRunEntity, type AgentRunSummary, type LinkedAgent, type StepWithPreviews, type StoredModelCall } from '@flowmate/db';
+import { stepIdOf, toolStepKey, type AgentRunEntity, type AgentRunSummary, type LinkedAgent, type ReusedFrom, type StepWithPreviews, type StoredModelCall } from '@flowmate/db';
 
 const RUN_SUMMARY_STEP_KEY = toolStepKey(RUN_SUMMARY.microAgentKey, RUN_SUMMARY.stepId);
 const PLAN_STEP_KEY = toolStepKey(DELEGATION_PLAN.microAgentKey, DELEGATION_PLAN.stepId);
@@ -100,6 +100,8 @@ export interface StepDto {
   outputTruncated: boolean;
   outputBytes: number | null;
   error: RunError | null;
+  /** A `reused` step of a rerun: the run and step it was first recorded in. */
+  reusedFrom: ReusedFrom | null;
   startedAt: string | null;
   finishedAt: string | null;
 }
@@ -111,6 +113,8 @@ export interface MicroAgentRunDto {
   /** The step whose output is this micro agent's output (shown in the run's `output` under its key). */
   outputStepId: string | null;
   error: RunError | null;
+  /** A `reused` micro agent of a rerun: the run and micro agent its output was first recorded in. */
+  reusedFrom: ReusedFrom | null;
   startedAt: string | null;
   finishedAt: string | null;
   steps: StepDto[];
@@ -182,6 +186,7 @@ const toStep = (step: StepWithPreviews): StepDto => ({
   outputTruncated: step.output.truncated,
   outputBytes: step.output.bytes,
   error: step.error,
+  reusedFrom: step.reusedFrom,
   startedAt: iso(step.startedAt),
   finishedAt: iso(step.finishedAt),
 });
@@ -196,6 +201,7 @@ export function toRunResponse(run: AgentRunEntity, steps: StepWithPreviews[], pe
     workflowId: agent.workflowId,
     outputStepId: agent.outputStepKey && stepIdOf(agent.outputStepKey, agent.microAgentKey),
     error: agent.error,
+    reusedFrom: agent.reusedFrom,
     startedAt: iso(agent.startedAt),
     finishedAt: iso(agent.finishedAt),
     steps: steps.filter((row) => row.kind !== 'micro_agent' && row.microAgentKey === agent.microAgentKey).map(toStep),
