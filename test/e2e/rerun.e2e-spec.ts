@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { startHttpFixture, type HttpFixture } from '../fakes/http-fixture';
 import { signIn, type Session } from '../support/auth';
 import { pollUntil } from '../support/poll';
+import { recordHistory } from '../support/recorded-histories';
 import { startStack, type Stack } from '../support/stack';
 
 interface StepBody {
@@ -137,6 +138,7 @@ describe('reruns (e2e)', () => {
     const whole = await stack.http.get(`/api/v1/runs/${run.id}/steps/a/output`).set('Authorization', ada.bearer).expect(200);
     expect(whole.body.output).toEqual(source.output?.a);
     await expect(stack.temporal.workflow.getHandle(`run-${run.id}/a`).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    recordHistory('main-agent-rerun', await stack.temporal.workflow.getHandle(`run-${run.id}`).fetchHistory());
     const events = await stack.db.query(`SELECT data FROM run_events WHERE run_id = $1 AND type = 'micro_agent.reused'`, [run.id]);
     expect(events).toEqual([{ data: { key: 'a', from: { runId: source.id, stepKey: 'a' } } }]);
 
