@@ -119,6 +119,10 @@ describe('run control (e2e): cancel and approvals', () => {
       ]);
       expect(await pollUntil(async () => calls('/slow')[0].abandoned, (abandoned) => abandoned === true, 5_000)).toBe(true);
       expect(fixture.requests.length).toBe(requestsBefore);
+      // The stream ends at run.finished, and tells the aborted call's end before it.
+      const events = (await stack.db.query(`SELECT type, data FROM run_events WHERE run_id = $1 ORDER BY id`, [runId])) as Array<{ type: string; data: { stepKey?: string; status?: string } }>;
+      const streamed = events.slice(0, events.findIndex((event) => event.type === 'run.finished'));
+      expect(streamed).toContainEqual({ type: 'step.finished', data: expect.objectContaining({ stepKey: 'fetch/slow', status: 'cancelled' }) });
       recordHistory('cancelled-run', await stack.temporal.workflow.getHandle(`run-${runId}/fetch`).fetchHistory());
     });
 

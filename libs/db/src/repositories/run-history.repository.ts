@@ -116,12 +116,12 @@ export class RunHistoryRepository {
    */
   async markRunFinished(runId: string, status: RunStatus, error: RunError | null): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const closed = await updateReturning<{ step_key: string; kind: string; status: StepStatus }>(
+      const closed = await updateReturning<{ step_key: string; kind: string; tool: ToolName | null; attempts: number; status: StepStatus }>(
         tx,
         `UPDATE run_steps SET status = CASE status WHEN 'pending' THEN 'skipped' ELSE 'cancelled' END,
                 finished_at = CASE WHEN status = 'pending' THEN finished_at ELSE now() END
           WHERE run_id = $1 AND status IN ('pending', 'running', 'waiting_approval')
-          RETURNING step_key, kind, status`,
+          RETURNING step_key, kind, tool, attempts, status`,
         [runId],
       );
       await tx.query(`UPDATE approvals SET status = 'cancelled', decided_at = now() WHERE run_id = $1 AND status = 'pending'`, [runId]);
@@ -132,8 +132,13 @@ export class RunHistoryRepository {
         [runId, status, error],
       );
       if (finished.length === 0) return false;
-      for (const row of closed.filter((step) => step.kind === 'micro_agent')) {
-        await appendRunEvent(tx, runId, 'micro_agent.finished', { key: row.step_key, status: row.status, error: null });
+      // A call under way when the run was cancelled may record its own end a moment later; the stream, which
+      // ends at run.finished, hears it here.
+      for (const row of closed) {
+        if (row.kind === 'micro_agent') await appendRunEvent(tx, runId, 'micro_agent.finished', { key: row.step_key, status: row.status, error: null });
+        else if (row.status === 'cancelled') {
+          await appendRunEvent(tx, runId, 'step.finished', { stepKey: row.step_key, kind: row.kind, tool: row.tool, status: row.status, attempt: row.attempts, error: null });
+        }
       }
       await appendRunEvent(tx, runId, 'run.finished', { status, error });
       return true;
