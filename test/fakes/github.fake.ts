@@ -148,7 +148,8 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
 
   const knownRepo = (owner: string, repo: string): boolean => {
     const key = `${owner}/${repo}`;
-    return repos.some((r) => r.owner === owner && r.name === repo) || pulls.has(key) || issues.has(key) || [...files.keys()].some((path) => path.startsWith(`${key}/`));
+    // GitHub's owner and repository names are case-insensitive.
+    return repos.some((r) => `${r.owner}/${r.name}`.toLowerCase() === key.toLowerCase()) || pulls.has(key) || issues.has(key) || [...files.keys()].some((path) => path.startsWith(`${key}/`));
   };
 
   /** An API route: counted against the rate limit, 404 for a repository it does not know. */
@@ -284,6 +285,15 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     return { headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body: form.toString() };
   };
 
+  const repoJson = (repo: GitHubRepo, index: number) => ({
+    id: 1000 + index,
+    name: repo.name,
+    full_name: `${repo.owner}/${repo.name}`,
+    private: repo.private ?? false,
+    html_url: `${WEB}/${repo.owner}/${repo.name}`,
+    owner: { login: repo.owner },
+  });
+
   const fake = await startProviderFake({
     tokens,
     // Octokit sends `token <t>` for plain tokens; GitHub takes `Bearer` as well.
@@ -299,19 +309,12 @@ export async function startGitHubFake(options: GitHubFakeOptions = {}): Promise<
     }),
     routes: [
       api('GET', '/user', () => ({ body: { login: user.login, id: user.id, type: 'User' } })),
-      api('GET', '/user/repos', (request) =>
-        paged(
-          request,
-          repos.map((repo, index) => ({
-            id: 1000 + index,
-            name: repo.name,
-            full_name: `${repo.owner}/${repo.name}`,
-            private: repo.private ?? false,
-            html_url: `${WEB}/${repo.owner}/${repo.name}`,
-            owner: { login: repo.owner },
-          })),
-        ),
-      ),
+      api('GET', '/user/repos', (request) => paged(request, repos.map(repoJson))),
+      api('GET', '/repos/:owner/:repo', (request) => {
+        const { owner, repo } = request.params;
+        const index = repos.findIndex((each) => `${each.owner}/${each.name}`.toLowerCase() === `${owner}/${repo}`.toLowerCase());
+        return { body: index < 0 ? repoJson({ owner, name: repo }, repos.length) : repoJson(repos[index], index) };
+      }),
       api('GET', '/repos/:owner/:repo/pulls', (request) => {
         const { owner, repo } = request.params;
         const listed = (pulls.get(`${owner}/${repo}`) ?? []).map((pull) => pullJson(owner, repo, pull)).filter(byState(request.query.get('state')));

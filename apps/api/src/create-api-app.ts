@@ -29,7 +29,7 @@ export interface ApiAppOptions {
 /** The configured API, not yet listening; shared by main.ts and the end-to-end tests. */
 export async function createApiApp(config: AppConfig, options: ApiAppOptions = {}): Promise<INestApplication> {
   const requestLogger = createRequestLogger(config, options.logDestination);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, requestLogger), { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, requestLogger), { bufferLogs: true, bodyParser: false, rawBody: true });
   app.useLogger(app.get(Logger));
   // Order matters: the correlation id and helmet's headers must be on every response, a refused body's too.
   app.use(requestLogger);

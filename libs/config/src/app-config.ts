@@ -37,6 +37,8 @@ export interface AppConfig {
     };
     /** Where the OAuth callback redirects once connected; it answers JSON without one. */
     oauthReturnUrl?: string;
+    /** Verifies GitHub webhook deliveries; webhooks are off without it. */
+    githubWebhookSecret?: string;
   };
   /** Keys of the AES-256-GCM encryption of stored connections and secrets. */
   credentials: CredentialKeys;
@@ -112,6 +114,7 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
         slack: { apiUrl: env.SLACK_API_URL, ...oauthApps.slack },
       },
       oauthReturnUrl: env.OAUTH_RETURN_URL,
+      githubWebhookSecret: env.GITHUB_WEBHOOK_SECRET,
     },
     credentials: credentials as CredentialKeys,
     circuitBreaker: {

@@ -190,6 +190,11 @@ export class Environment {
   @OptionalUrl()
   SLACK_REDIRECT_URI?: string;
 
+  /** The secret of the GitHub webhook (HMAC-SHA256 of each delivery); without it POST /webhooks/github answers 503. */
+  @IsOptional()
+  @MinLength(16, { message: 'GITHUB_WEBHOOK_SECRET must be at least 16 characters' })
+  GITHUB_WEBHOOK_SECRET?: string;
+
   /** Where the OAuth callback sends the browser once a connection is stored; without it the callback answers JSON. */
   @OptionalUrl()
   OAUTH_RETURN_URL?: string;

@@ -45,6 +45,17 @@ export interface AgentConcurrency {
   policy: ConcurrencyPolicy;
 }
 
+/** Starts a run for each matching GitHub webhook event of a repository its owner can read. */
+export interface GitHubTrigger {
+  type: 'github';
+  /** `pull_request` (any action) or `pull_request.opened` (one action); `issues`, `push`, … likewise. */
+  events: string[];
+  /** `owner/name`. */
+  repository: string;
+}
+
+export type AgentTrigger = GitHubTrigger;
+
 /** Where the owner hears that a run waits for approval or failed. */
 export interface AgentNotify {
   slackChannel: string;
@@ -70,6 +81,7 @@ export interface AgentDefinition {
   limits?: AgentLimits;
   concurrency?: AgentConcurrency;
   notify?: AgentNotify;
+  triggers?: AgentTrigger[];
 }
 
 export const DEFINITION_LIMITS = {
@@ -84,6 +96,10 @@ export const DEFINITION_LIMITS = {
   timeoutSeconds: 86_400,
   approvalTimeoutSeconds: 7 * 86_400,
   slackChannelLength: 80,
+  triggers: 10,
+  triggerEvents: 20,
+  repositoryPattern: /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/,
+  webhookEventPattern: /^[a-z_]{1,50}(\.[a-z_]{1,50})?$/,
   keyPattern: /^[a-z][a-z0-9-]{0,39}$/,
   stepIdPattern: /^[a-z][a-zA-Z0-9_-]{0,39}$/,
 } as const;

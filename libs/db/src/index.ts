@@ -15,3 +15,4 @@ export * from './repositories/approvals.repository';
 export { eventPreview } from './repositories/run-events';
 export * from './repositories/notification-targets.repository';
 export * from './repositories/run-events.repository';
+export * from './repositories/webhook-deliveries.repository';

@@ -22,6 +22,7 @@ export { ModelHealthMonitor, type ModelHealthOptions, type ProviderHealth } from
 export type { IntegrationCall, IntegrationEndpoints, IntegrationTool, IntegrationTools } from './providers/integration-tool';
 export { createIntegrationTools } from './providers/integration-tools';
 export { checkConnection, type ConnectedAccount } from './providers/connection-check';
+export { canReadRepository } from './providers/github/repository-access';
 export {
   isOAuthProvider,
   OAUTH_PROVIDERS,

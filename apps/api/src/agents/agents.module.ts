@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ModelsModule } from '../models/models.module';
 import { AgentsController } from './agents.controller';
+import { credentialCipherProvider } from '../integrations/credential-cipher.provider';
 import { AgentsService } from './agents.service';
+import { TriggerAccess } from './trigger-access';
 
 @Module({
   imports: [ModelsModule],
   controllers: [AgentsController],
-  providers: [AgentsService],
+  providers: [AgentsService, TriggerAccess, credentialCipherProvider],
   exports: [AgentsService],
 })
 export class AgentsModule {}

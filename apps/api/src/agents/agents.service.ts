@@ -5,12 +5,17 @@ import type { AuthUser } from '../auth/auth-user';
 import { withCursorCheck } from '../common/invalid-cursor';
 import type { PageDto, PageQueryDto } from '../common/page-query.dto';
 import { toAgentResponse, type AgentResponseDto } from './dto/agent-response.dto';
+import { TriggerAccess } from './trigger-access';
 
 @Injectable()
 export class AgentsService {
-  constructor(private readonly agents: AgentsRepository) {}
+  constructor(
+    private readonly agents: AgentsRepository,
+    private readonly triggers: TriggerAccess,
+  ) {}
 
   async create(user: AuthUser, definition: AgentDefinition): Promise<AgentResponseDto> {
+    await this.triggers.check(user, definition);
     return toAgentResponse(await this.agents.create(user.id, definition));
   }
 
@@ -24,6 +29,7 @@ export class AgentsService {
   }
 
   async replace(user: AuthUser, id: string, definition: AgentDefinition): Promise<AgentResponseDto> {
+    await this.triggers.check(user, definition);
     const agent = await this.agents.replaceOwned(user.id, id, definition);
     if (!agent) throw agentNotFound();
     return toAgentResponse(agent);

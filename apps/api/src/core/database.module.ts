@@ -13,6 +13,7 @@ import {
   runMigrations,
   SecretsRepository,
   UsersRepository,
+  WebhookDeliveriesRepository,
 } from '@flowmate/db';
 import { Global, Module, type Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -34,6 +35,7 @@ const REPOSITORIES = [
   CredentialsRepository,
   SecretsRepository,
   OAuthStatesRepository,
+  WebhookDeliveriesRepository,
 ];
 
 const repositoryProviders: Provider[] = REPOSITORIES.map((Repository) => ({

@@ -1,6 +1,6 @@
 import type { AppConfig } from '@flowmate/config';
-import { agentRefs, type JsonValue } from '@flowmate/contracts';
-import { RunsRepository, type AgentRunEntity, type NewRun } from '@flowmate/db';
+import { agentRefs, type JsonObject, type JsonValue, type RunTrigger } from '@flowmate/contracts';
+import { RunsRepository, type AgentEntity, type AgentRunEntity, type NewRun } from '@flowmate/db';
 import { BadRequestException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import stableStringify from 'fast-json-stable-stringify';
 import { createHash } from 'node:crypto';
@@ -62,6 +62,15 @@ export class RunsService {
     const run = { userId: user.id, agentId: null, agentVersion: null, task: dto.task, trigger: 'delegate' as const, input };
     const request = { task: dto.task, agentIds: agents.map((agent) => agent.id), input };
     return this.begin(run, request, idempotencyKey, { delegation: { task: dto.task, candidates } });
+  }
+
+  /**
+   * A run an event started for the agent's owner (a webhook delivery): `idempotencyKey` names the event,
+   * so a repeated event returns the same run.
+   */
+  async startTriggered(agent: AgentEntity, trigger: RunTrigger, input: JsonObject, idempotencyKey: string): Promise<RunStartedDto> {
+    const run = { userId: agent.userId, agentId: agent.id, agentVersion: agent.version, trigger, input };
+    return this.begin(run, { agentId: agent.id, trigger, input }, idempotencyKey, { agent });
   }
 
   /** A new run of the agent version `id` ran; with `from`, reusing what `id` recorded outside `from` and its dependants. */

@@ -29,6 +29,7 @@ import {
   type ApprovalPolicy,
   type ApprovalTimeoutOutcome,
   type ConcurrencyPolicy,
+  type GitHubTrigger,
   type MicroAgentDefinition,
   type ResponseFormat,
   type ToolStep,
@@ -168,6 +169,21 @@ export class AgentNotifyDto implements AgentNotify {
   slackChannel!: string;
 }
 
+export class GitHubTriggerDto implements GitHubTrigger {
+  @IsIn(['github'])
+  type!: 'github';
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(L.triggerEvents)
+  @Matches(L.webhookEventPattern, { each: true, message: 'each must be a GitHub event, optionally with an action: pull_request or pull_request.opened' })
+  events!: string[];
+
+  @IsString()
+  @Matches(L.repositoryPattern, { message: 'must be a repository as owner/name' })
+  repository!: string;
+}
+
 export class AgentDefinitionDto implements AgentDefinition {
   @IsString()
   @IsNotEmpty()
@@ -209,4 +225,11 @@ export class AgentDefinitionDto implements AgentDefinition {
   @ValidateNested()
   @Type(() => AgentNotifyDto)
   notify?: AgentNotifyDto;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(L.triggers)
+  @ValidateNested({ each: true })
+  @Type(() => GitHubTriggerDto)
+  triggers?: GitHubTriggerDto[];
 }

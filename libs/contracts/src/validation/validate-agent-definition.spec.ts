@@ -292,6 +292,11 @@ describe(validateAgentDefinition.name, () => {
       ['an unknown onTimeout', withAgent({ requiresApproval: { tools: ['http.request'], timeoutSeconds: 60, onTimeout: 'ignore' } }), 'microAgents[0].requiresApproval.onTimeout', 'must be one of the following values: reject, approve'],
       ['an unknown concurrency policy', factory.definition({ concurrency: { policy: 'parallel' } }), 'concurrency.policy', 'must be one of the following values: allow, reject, queue, replace'],
       ['a Slack channel with spaces', factory.definition({ notify: { slackChannel: '#the team' } }), 'notify.slackChannel', 'must be a Slack channel name'],
+      ['a trigger of an unknown type', factory.definition({ triggers: [{ type: 'gitlab', events: ['push'], repository: 'acme/web' }] }), 'triggers[0].type', 'must be one of the following values: github'],
+      ['a trigger without events', factory.definition({ triggers: [{ type: 'github', events: [], repository: 'acme/web' }] }), 'triggers[0].events', 'must contain at least 1 elements'],
+      ['a trigger event with spaces', factory.definition({ triggers: [{ type: 'github', events: ['pull request'], repository: 'acme/web' }] }), 'triggers[0].events', 'must be a GitHub event'],
+      ['a trigger without a repository', factory.definition({ triggers: [{ type: 'github', events: ['push'] }] }), 'triggers[0].repository', 'must be a repository as owner/name'],
+      ['a trigger repository without its owner', factory.definition({ triggers: [{ type: 'github', events: ['push'], repository: 'web' }] }), 'triggers[0].repository', 'must be a repository as owner/name'],
     ])('refuses %s', (_case, body, path, fragment) => {
       expectOnlyProblemsAt(body, path, fragment);
     });
@@ -338,6 +343,7 @@ describe(validateAgentDefinition.name, () => {
       const body = factory.definition({
         concurrency: { policy: 'queue' },
         notify: { slackChannel: '#dev' },
+        triggers: [{ type: 'github', events: ['pull_request.opened', 'issues'], repository: 'acme/web' }],
         microAgents: [factory.microAgent({ requiresApproval: { tools: ['http.request'], timeoutSeconds: 3600, onTimeout: 'approve' } })],
       });
 

@@ -23,6 +23,19 @@ export class AgentsRepository {
     });
   }
 
+  /** Every agent with a GitHub trigger on this repository, named in any case as GitHub does (events are matched by the caller). */
+  findWithGitHubTrigger(repository: string): Promise<AgentEntity[]> {
+    return this.agents
+      .createQueryBuilder('agent')
+      .where(
+        `EXISTS (SELECT 1 FROM jsonb_array_elements(COALESCE(agent.definition->'triggers', '[]'::jsonb)) AS t(trigger)
+                  WHERE t.trigger->>'type' = 'github' AND lower(t.trigger->>'repository') = lower(:repository))`,
+        { repository },
+      )
+      .orderBy('agent.created_at', 'ASC')
+      .getMany();
+  }
+
   /** The definition a run of `version` ran, whatever the agent became since; null when the agent is gone. */
   findVersion(agentId: string, version: number): Promise<AgentVersionEntity | null> {
     return this.db.getRepository(AgentVersionEntity).findOneBy({ agentId, version });
