@@ -1,6 +1,9 @@
 import {
   FAILURE_TYPES,
+  isJsonObject,
   listTemplateReferences,
+  mustacheReferences,
+  WHOLE_TEMPLATE_PATTERN,
   parseTemplateExpression,
   resolveTemplates,
   TemplateError,
@@ -33,8 +36,13 @@ export function secretsOf(secrets: SecretReader | undefined, owner: () => Promis
   return async (names) => (names.length === 0 || !secrets ? {} : secrets.read(await owner(), names));
 }
 
+/** Where text.render's data holds the values its template's engine references stood for. */
+const TEMPLATE_VALUES = 'flowmateValues';
+const WHOLE_TEMPLATE = new RegExp(WHOLE_TEMPLATE_PATTERN);
+
 /** Resolves a step's templates from Postgres and checks the result against the tool's schema. */
-export async function resolveArgs(history: RunHistoryRepository, request: ToolStepRef, args: JsonObject, readSecrets: ReadSecrets): Promise<ResolvedArgs> {
+export async function resolveArgs(history: RunHistoryRepository, request: ToolStepRef, written: JsonObject, readSecrets: ReadSecrets): Promise<ResolvedArgs> {
+  const args = request.tool === 'text.render' ? valuesAsMustacheData(written) : written;
   let resolved: JsonValue;
   let recorded: JsonValue;
   try {
@@ -48,6 +56,10 @@ export async function resolveArgs(history: RunHistoryRepository, request: ToolSt
       throw ApplicationFailure.create({ type: FAILURE_TYPES.template, message: error.message, nonRetryable: true });
     }
     throw error;
+  }
+  if (args !== written) {
+    resolved = withTemplateValuesAsText(resolved as JsonObject);
+    recorded = withTemplateValuesAsText(recorded as JsonObject);
   }
   const problems = checkResolvedArgs(request.tool, resolved);
   if (problems.length > 0) {
@@ -69,4 +81,25 @@ function templateNeeds(args: JsonObject): TemplateNeeds & { secretNames: string[
     if (reference.root === 'secrets') needs.secretNames.push(reference.name);
   }
   return needs;
+}
+
+/**
+ * text.render: the engine references inside its Mustache template become Mustache variables over its
+ * data, so a value (a webhook's title, a model's words) is rendered as text, never parsed as Mustache.
+ * A template that is one whole reference is the author's choice of a template from data, and stays one;
+ * data given as one whole reference keeps the references inline, as its shape is unknown until resolved.
+ */
+function valuesAsMustacheData(args: JsonObject): JsonObject {
+  const { template, data } = args;
+  if (typeof template !== 'string' || WHOLE_TEMPLATE.test(template) || (data !== undefined && !isJsonObject(data))) return args;
+  const rewritten = mustacheReferences(template, TEMPLATE_VALUES);
+  if (rewritten.references.length === 0) return args;
+  return { ...args, template: rewritten.template, data: { ...data, [TEMPLATE_VALUES]: rewritten.references } };
+}
+
+/** Values that are not text read as their JSON, as they would inline. */
+function withTemplateValuesAsText(args: JsonObject): JsonObject {
+  const data = args.data as JsonObject;
+  const values = (data[TEMPLATE_VALUES] as JsonValue[]).map((value) => (typeof value === 'string' ? value : JSON.stringify(value)));
+  return { ...args, data: { ...data, [TEMPLATE_VALUES]: values } };
 }

@@ -338,10 +338,18 @@ describe(createToolActivities.name, () => {
     it('fails for good with InvalidToolArguments when the resolved template is not valid Mustache', async () => {
       const runId = await newRun({ greeting: '{{#unclosed}}' });
 
-      const failure = await failureOf(runStep(stepRequest(runId, { tool: 'text.render', args: { template: 'Say {{input.greeting}}' } })));
+      const failure = await failureOf(runStep(stepRequest(runId, { tool: 'text.render', args: { template: '{{input.greeting}}' } })));
 
       expect(failure).toMatchObject({ type: FAILURE_TYPES.invalidToolArguments, nonRetryable: true });
       expect(failure.message).toContain('Unclosed section "unclosed"');
+    });
+
+    it('renders a value inside a text.render template as text, never as Mustache', async () => {
+      const runId = await newRun({ title: '{{#people}}{{name}}{{/people}} {{secret}}', number: 8 });
+
+      await runStep(stepRequest(runId, { tool: 'text.render', args: { template: 'PR #{{input.number}}: {{input.title}}', data: { secret: 'hidden' } } }));
+
+      expect((await stepRows(runId))[0].output).toEqual({ text: 'PR #8: {{#people}}{{name}}{{/people}} {{secret}}' });
     });
 
     it('renders text.render Mustache sections from resolved data without HTML escaping', async () => {
@@ -355,7 +363,10 @@ describe(createToolActivities.name, () => {
 
       expect((await stepRows(runId))[0]).toMatchObject({
         status: 'succeeded',
-        input: { template: '<b>Team</b>: {{#people}}[{{name}}]{{/people}}', data: { people: [{ name: 'Ada & Grace' }, { name: '<i>Linus</i>' }] } },
+        input: {
+          template: '{{{flowmateValues.0}}}: {{#people}}[{{name}}]{{/people}}',
+          data: { people: [{ name: 'Ada & Grace' }, { name: '<i>Linus</i>' }], flowmateValues: ['<b>Team</b>'] },
+        },
         output: { text: '<b>Team</b>: [Ada & Grace][<i>Linus</i>]' },
       });
     });

@@ -109,7 +109,9 @@ describe('GitHub webhooks (e2e)', () => {
   });
 
   it('passes an event’s text to templates as data, never as template text', async () => {
-    const agentId = (await createAgent(ada, triggered('acme/api', ['pull_request.reopened'], 'Reopened')).expect(201)).body.id;
+    const definition = triggered('acme/api', ['pull_request.reopened'], 'Reopened');
+    definition.microAgents.push({ key: 'render', tools: ['text.render'], steps: [{ id: 'line', tool: 'text.render', args: { template: 'PR #{{input.number}}: {{input.title}}' } }] });
+    const agentId = (await createAgent(ada, definition).expect(201)).body.id;
 
     const answer = await deliver('pull_request', pullRequest('reopened', 'acme/api', '{{input.sender}} {{secrets.token}}')).expect(202);
 
@@ -117,5 +119,6 @@ describe('GitHub webhooks (e2e)', () => {
     expect(run).toMatchObject({ status: 'succeeded', agentId });
     const posted = fixture.requests.map((request) => JSON.parse(request.body)).find((body) => String(body.title).includes('{{input.sender}}'));
     expect(posted).toEqual({ title: '{{input.sender}} {{secrets.token}}', line: 'PR #8: {{input.sender}} {{secrets.token}}', labels: ['ui'] });
+    expect(run.output.render).toEqual({ text: 'PR #8: {{input.sender}} {{secrets.token}}' });
   });
 });

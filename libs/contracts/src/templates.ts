@@ -66,6 +66,17 @@ export function listTemplateReferences(value: unknown, at = ''): Array<{ at: str
   return [];
 }
 
+/**
+ * A Mustache template's engine references (`{{input.title}}`) as Mustache variables over `key`, each the
+ * whole reference it stood for: what they resolve to then reaches Mustache as data, rendered as text and
+ * never parsed as a template (a webhook's title may itself read "{{…}}").
+ */
+export function mustacheReferences(template: string, key: string): { template: string; references: string[] } {
+  const references: string[] = [];
+  const rewritten = template.replace(ENGINE_TEMPLATE, (reference) => `{{{${key}.${references.push(reference) - 1}}}}`);
+  return { template: rewritten, references };
+}
+
 /** Replaces engine templates in strings, deep. A string that is one whole template takes the raw value. */
 export function resolveTemplates(value: JsonValue, context: TemplateContext): JsonValue {
   if (typeof value === 'string') return resolveString(value, context);
