@@ -113,9 +113,12 @@ export class RunsService {
   }
 
   async get(user: AuthUser, id: string): Promise<RunDto> {
+    // Pending approvals first: an approval is stored in the same commit that marks its run waiting, so a
+    // run read after it never shows a pending approval beside a status from before it.
+    const pendingApprovals = await this.approvals.pendingOf(id);
     const run = await this.ownedRun(user, id);
     const steps = await this.runs.findStepsWithPreviews(run.id, this.config.api.outputPreviewBytes);
-    return toRunResponse(run, steps, await this.approvals.pendingOf(run.id), this.launcher.uiLink);
+    return toRunResponse(run, steps, pendingApprovals, this.launcher.uiLink);
   }
 
   /** One whole output, which `get` may have shown only the head of; wrapped, so a string output is JSON too. */
