@@ -68,6 +68,8 @@ describe('GitHub webhooks (e2e)', () => {
     expect(refused.body.details).toEqual([{ path: 'triggers[0].repository', message: '"acme/secret" cannot be read through your GitHub connection' }]);
     const unconnected = await createAgent(grace, triggered('acme/web', ['pull_request'])).expect(400);
     expect(unconnected.body.details[0]).toMatchObject({ path: 'triggers[0].repository', message: expect.stringContaining('GitHub connection') });
+    const adas = (await createAgent(ada, triggered('acme/web', ['push'], 'Ada’s')).expect(201)).body.id;
+    await stack.http.put(`/api/v1/agents/${adas}`).set('Authorization', grace.bearer).send(triggered('acme/web', ['push'])).expect(404);
     const malformed = await createAgent(ada, { ...triggered('not a repo', ['pull request']) }).expect(400);
     expect(malformed.body.details.map((detail: { path: string }) => detail.path).sort()).toEqual(['triggers[0].events', 'triggers[0].repository']);
   });

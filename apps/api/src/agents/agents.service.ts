@@ -29,6 +29,8 @@ export class AgentsService {
   }
 
   async replace(user: AuthUser, id: string, definition: AgentDefinition): Promise<AgentResponseDto> {
+    // Another user's agent is a 404, never a trigger problem (nor a GitHub call made on its account).
+    if (definition.triggers?.length) await this.findOwned(user, id);
     await this.triggers.check(user, definition);
     const agent = await this.agents.replaceOwned(user.id, id, definition);
     if (!agent) throw agentNotFound();

@@ -4,11 +4,12 @@ import { IsOptional, IsString, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { CurrentUser, type AuthUser } from '../../auth/auth-user';
 import { RunEventsService } from './run-events.service';
+import { EVENT_ID } from './run-events.stream';
 
 export class RunEventsQueryDto {
   @ApiPropertyOptional({ description: 'Resume after this event id, for clients that cannot send the Last-Event-ID header' })
   @IsOptional()
-  @Matches(/^\d{1,18}$/, { message: 'must be the id of an event of this stream' })
+  @Matches(EVENT_ID, { message: 'must be the id of an event of this stream' })
   lastEventId?: string;
 
   @ApiPropertyOptional({ description: "An access token, for browsers' EventSource, which cannot send headers. Accepted on this route only." })

@@ -4,9 +4,8 @@ import type { Response } from 'express';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuthUser } from '../../auth/auth-user';
 import { RunEventsListener } from './run-events.listener';
-import { streamRunEvents } from './run-events.stream';
+import { EVENT_ID, streamRunEvents } from './run-events.stream';
 
-const EVENT_ID = /^\d{1,18}$/;
 /** A notification lost while the listener reconnects delays an event by at most this. */
 const FALLBACK_POLL_MS = 5_000;
 /** Proxies close idle connections; a comment line every so often keeps the stream open. */

@@ -2,6 +2,9 @@ import { FINAL_RUN_EVENT } from '@flowmate/contracts';
 import type { RunEventsRepository, StoredRunEvent } from '@flowmate/db';
 import { once, type EventEmitter } from 'node:events';
 
+/** An event id as a client may send it back (Last-Event-ID): the bigserial's digits. */
+export const EVENT_ID = /^\d{1,18}$/;
+
 /** Rows read at a time: the stream holds at most one page, whatever the log's length or the reader's pace. */
 export const EVENTS_PAGE_SIZE = 100;
 
