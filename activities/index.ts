@@ -10,3 +10,4 @@ export { HEARTBEAT_THROTTLE } from './heartbeats';
 export * from './approval.activities';
 export { RunNotifier } from './run-notifier';
 export { HeldRunStarter } from './held-runs';
+export * from './schedule.activities';

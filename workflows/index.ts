@@ -1,2 +1,3 @@
 export { mainAgentWorkflow } from './main-agent.workflow';
 export { microAgentWorkflow } from './micro-agent.workflow';
+export { scheduledRunWorkflow } from './scheduled-run.workflow';

@@ -45,4 +45,21 @@ describe('API while Temporal is unreachable (e2e)', () => {
       await recovered.stop();
     }
   });
+
+  it('answers schedule changes with 503 and stores nothing; deleting a scheduled agent still works', async () => {
+    const session = await signIn(stack, 'grace@example.com');
+    const agentId = (await stack.http.post('/api/v1/agents').set('Authorization', session.bearer).send(factory.agent()).expect(201)).body.id;
+    const refused = await stack.http.put(`/api/v1/agents/${agentId}/schedule`).set('Authorization', session.bearer).send({ intervalSeconds: 60 }).expect(503);
+    expect(refused.body.message).toContain('Temporal could not be reached');
+    await stack.http.get(`/api/v1/agents/${agentId}/schedule`).set('Authorization', session.bearer).expect(404);
+
+    // A schedule stored while Temporal was up: its agent's deletion leaves the Temporal side to the reconciler.
+    await stack.db.query(`INSERT INTO schedules (agent_id, user_id, temporal_schedule_id, spec) VALUES ($1, $2, $3, $4)`, [
+      agentId,
+      session.user.id,
+      `agent-${agentId}`,
+      JSON.stringify({ intervalSeconds: 60, timezone: 'UTC', paused: false, overlap: 'skip', catchupWindowSeconds: 3600, jitterSeconds: 0, input: {} }),
+    ]);
+    await stack.http.delete(`/api/v1/agents/${agentId}`).set('Authorization', session.bearer).expect(204);
+  });
 });

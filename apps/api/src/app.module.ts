@@ -15,6 +15,7 @@ import { HealthController } from './health/health.controller';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { ModelsModule } from './models/models.module';
 import { RunsModule } from './runs/runs.module';
+import { SchedulesModule } from './schedules/schedules.module';
 import { ToolsController } from './tools/tools.controller';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -23,7 +24,7 @@ export class AppModule {
   static forRoot(config: AppConfig, requestLogger: HttpLogger): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(config), LoggingModule.forRoot(requestLogger), DatabaseModule, TemporalModule, AuthModule, AgentsModule, RunsModule, ApprovalsModule, ModelsModule, IntegrationsModule, WebhooksModule],
+      imports: [AppConfigModule.forRoot(config), LoggingModule.forRoot(requestLogger), DatabaseModule, TemporalModule, AuthModule, AgentsModule, RunsModule, ApprovalsModule, ModelsModule, IntegrationsModule, WebhooksModule, SchedulesModule],
       controllers: [ToolsController, HealthController],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -4,6 +4,7 @@ import {
   createDelegationActivities,
   createLlmActivities,
   createRunHistoryActivities,
+  createScheduleActivities,
   createToolActivities,
   createToolExecutors,
   CredentialVault,
@@ -24,6 +25,7 @@ import {
   NotificationTargetsRepository,
   RunHistoryRepository,
   RunsRepository,
+  SchedulesRepository,
   SecretsRepository,
 } from '@flowmate/db';
 import { CircuitBreakers, createIntegrationTools, GuardedHttpClient, ModelGateway, OAuthProviders } from '@flowmate/integrations';
@@ -63,6 +65,8 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
   try {
     connection = await NativeConnection.connect({ address: config.temporal.address });
     const history = new RunHistoryRepository(db);
+    const runs = new RunsRepository(db);
+    const agents = new AgentsRepository(db);
     const tools = createToolExecutors({ http, models, integrations: createIntegrationTools(config.integrations.endpoints, breakers) });
     const notifier = new RunNotifier({
       targets: new NotificationTargetsRepository(db),
@@ -80,8 +84,9 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
         ...createRunHistoryActivities({
           history,
           notifier,
-          heldRuns: new HeldRunStarter({ runs: new RunsRepository(db), agents: new AgentsRepository(db), temporal: client, taskQueue: config.temporal.taskQueue }),
+          heldRuns: new HeldRunStarter({ runs, agents, temporal: client, taskQueue: config.temporal.taskQueue }),
         }),
+        ...createScheduleActivities({ agents, schedules: new SchedulesRepository(db), runs, history, taskQueue: config.temporal.taskQueue }),
         ...createToolActivities({ history, tools, credentials, failpoint }),
         ...createLlmActivities({ history, models, previewBytes: config.api.outputPreviewBytes }),
         ...createDelegationActivities({ history, models }),

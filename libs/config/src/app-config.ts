@@ -57,6 +57,8 @@ export interface AppConfig {
     refreshTokenTtlSeconds: number;
     magicLinkTtlSeconds: number;
     outputPreviewBytes: number;
+    /** How often Temporal's Schedules are checked against the stored ones; 0 checks only at startup. */
+    scheduleReconcileIntervalSeconds: number;
     /** Hands the magic-link token back in the response body: opt-in, for local development, never in production. */
     magicLinkInResponse: boolean;
   };
@@ -134,6 +136,7 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
       refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
       magicLinkTtlSeconds: env.MAGIC_LINK_TTL_SECONDS,
       outputPreviewBytes: env.RUN_OUTPUT_PREVIEW_BYTES,
+      scheduleReconcileIntervalSeconds: env.SCHEDULE_RECONCILE_INTERVAL_SECONDS,
       magicLinkInResponse: delivery === 'response',
     },
   };

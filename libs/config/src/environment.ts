@@ -85,6 +85,10 @@ export class Environment {
   @IntSetting(256)
   RUN_OUTPUT_PREVIEW_BYTES = 16_384;
 
+  /** How often the API checks that Temporal's Schedules match the stored ones (0: only at startup). */
+  @IntSetting(0, 86_400)
+  SCHEDULE_RECONCILE_INTERVAL_SECONDS = 300;
+
   @IsOptional()
   @IsIn(['response'], { message: 'AUTH_MAGIC_LINK_DELIVERY must be "response" (e-mail delivery is not built yet)' })
   AUTH_MAGIC_LINK_DELIVERY?: 'response';

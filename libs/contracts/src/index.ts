@@ -7,6 +7,7 @@ export * from './llm-prompt';
 export * from './models';
 export * from './run-events';
 export * from './run-status';
+export * from './schedules';
 export * from './templates';
 export * from './tools';
 export * from './workflows';

@@ -2,7 +2,7 @@ import type { WorkflowStartOptions } from '@temporalio/client';
 import type { AgentDefinition } from './agent-definition';
 import type { DelegationCandidate } from './delegation';
 import type { RunTrigger } from './run-status';
-import { SEARCH_ATTRIBUTES, type MainAgentInput, type MainAgentWorkflow } from './workflows';
+import { mainAgentSearchAttributes, type MainAgentInput, type MainAgentWorkflow } from './workflows';
 
 /** The run row fields a start needs. */
 export interface RunToStart {
@@ -48,11 +48,7 @@ export function mainAgentStartOptions(
         reuse: run.reuse ?? undefined,
       },
     ],
-    typedSearchAttributes: [
-      { key: SEARCH_ATTRIBUTES.userId, value: run.userId },
-      ...(agent ? [{ key: SEARCH_ATTRIBUTES.agentId, value: agent.id }] : []),
-      { key: SEARCH_ATTRIBUTES.trigger, value: run.trigger },
-    ],
+    typedSearchAttributes: mainAgentSearchAttributes({ userId: run.userId, agentId: agent?.id, trigger: run.trigger }),
     memo: agent ? { agentName: agent.name, agentVersion: run.agentVersion } : { task: delegation?.task },
     // A relaunch after the first execution closed must not run the same run twice.
     workflowIdReusePolicy: 'REJECT_DUPLICATE',

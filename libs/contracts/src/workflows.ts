@@ -1,4 +1,4 @@
-import { defineSearchAttributeKey, SearchAttributeType, type ActivityOptions } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type ActivityOptions, type SearchAttributePair } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { AgentDefinition, AgentLimits, MicroAgentDefinition } from './agent-definition';
 import type { DelegationCandidate } from './delegation';
@@ -10,6 +10,7 @@ export const DEFAULT_RUN_TIMEOUT_SECONDS = 3600;
 export const WORKFLOW_NAMES = {
   mainAgent: 'mainAgentWorkflow',
   microAgent: 'microAgentWorkflow',
+  scheduledRun: 'scheduledRunWorkflow',
 } as const;
 
 export const runWorkflowId = (runId: string): string => `run-${runId}`;
@@ -25,6 +26,16 @@ export const SEARCH_ATTRIBUTES = {
   trigger: defineSearchAttributeKey('FlowMateTrigger', SearchAttributeType.KEYWORD),
 } as const;
 
+/** Set by Temporal on a workflow a schedule started: the time it fired for (a backfilled time included). */
+export const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+
+/** What a run is found by in the Temporal Web UI, however it was started. */
+export const mainAgentSearchAttributes = ({ userId, agentId, trigger }: Pick<MainAgentInput, 'userId' | 'agentId' | 'trigger'>): SearchAttributePair[] => [
+  { key: SEARCH_ATTRIBUTES.userId, value: userId },
+  ...(agentId ? [{ key: SEARCH_ATTRIBUTES.agentId, value: agentId }] : []),
+  { key: SEARCH_ATTRIBUTES.trigger, value: trigger },
+];
+
 export interface MainAgentInput {
   runId: string;
   userId: string;
@@ -39,6 +50,23 @@ export interface MainAgentInput {
   /** A rerun: these micro agents take their outputs from the run it reruns instead of running again. */
   reuse?: { sourceRunId: string; microAgentKeys: string[] };
 }
+
+/** What an agent's Temporal Schedule starts at each fire: the run itself is made when it fires. */
+export interface ScheduledRunInput {
+  agentId: string;
+}
+
+/**
+ * The run a fire made: to start as the fire's child, held by the agent's concurrency (under `replace`,
+ * with the runs it displaces, to cancel), or refused by it; nothing when the agent is gone.
+ */
+export type ScheduledRunOpened =
+  | { outcome: 'start'; runId: string; workflowId: string; input: MainAgentInput; memo: Record<string, unknown> }
+  | { outcome: 'held'; runId: string; displacedWorkflowIds: string[] }
+  | { outcome: 'refused'; runId: string }
+  | { outcome: 'agentGone' };
+
+export type ScheduledRunResult = { outcome: ScheduledRunOpened['outcome']; runId?: string };
 
 export interface MainAgentResult {
   runId: string;
@@ -71,6 +99,7 @@ export interface MicroAgentResult {
 /** Signatures the API starts by name, type-checked against the workflow implementations. */
 export type MainAgentWorkflow = (input: MainAgentInput) => Promise<MainAgentResult>;
 export type MicroAgentWorkflow = (input: MicroAgentInput) => Promise<MicroAgentResult>;
+export type ScheduledRunWorkflow = (input: ScheduledRunInput) => Promise<ScheduledRunResult>;
 
 export interface RunProgress {
   microAgents: Record<string, StepStatus>;
@@ -139,6 +168,8 @@ export const FAILURE_TYPES = {
   startFailed: 'StartFailed',
   /** A rerun's source run has no recorded output for a micro agent the rerun was to reuse. */
   reusedOutputMissing: 'ReusedOutputMissing',
+  /** A scheduled fire found a run of its agent active, under the concurrency policy `reject`. */
+  concurrencyRejected: 'ConcurrencyRejected',
 } as const;
 
 export const TOOL_ACTIVITY_OPTIONS = {

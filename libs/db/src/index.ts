@@ -16,3 +16,4 @@ export { eventPreview } from './repositories/run-events';
 export * from './repositories/notification-targets.repository';
 export * from './repositories/run-events.repository';
 export * from './repositories/webhook-deliveries.repository';
+export * from './repositories/schedules.repository';

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ModelsModule } from '../models/models.module';
+import { TemporalSchedulesModule } from '../schedules/temporal-schedules.module';
 import { AgentsController } from './agents.controller';
 import { credentialCipherProvider } from '../integrations/credential-cipher.provider';
 import { AgentsService } from './agents.service';
 import { TriggerAccess } from './trigger-access';
 
 @Module({
-  imports: [ModelsModule],
+  imports: [ModelsModule, TemporalSchedulesModule],
   controllers: [AgentsController],
   providers: [AgentsService, TriggerAccess, credentialCipherProvider],
   exports: [AgentsService],

@@ -1,17 +1,22 @@
 import { DEFINITION_LIMITS, type AgentDefinition } from '@flowmate/contracts';
-import { AgentsRepository, type AgentEntity } from '@flowmate/db';
-import { Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { AgentsRepository, SchedulesRepository, type AgentEntity } from '@flowmate/db';
+import { Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
 import { withCursorCheck } from '../common/invalid-cursor';
 import type { PageDto, PageQueryDto } from '../common/page-query.dto';
 import { toAgentResponse, type AgentResponseDto } from './dto/agent-response.dto';
+import { TemporalSchedules } from '../schedules/temporal-schedules';
 import { TriggerAccess } from './trigger-access';
 
 @Injectable()
 export class AgentsService {
+  private readonly logger = new Logger(AgentsService.name);
+
   constructor(
     private readonly agents: AgentsRepository,
     private readonly triggers: TriggerAccess,
+    private readonly schedules: SchedulesRepository,
+    private readonly temporalSchedules: TemporalSchedules,
   ) {}
 
   async create(user: AuthUser, definition: AgentDefinition): Promise<AgentResponseDto> {
@@ -37,8 +42,16 @@ export class AgentsService {
     return toAgentResponse(agent);
   }
 
+  /** Its schedule goes with it: the row at once, the Temporal Schedule now or, if Temporal is unreachable, at the next reconciliation. */
   async delete(user: AuthUser, id: string): Promise<void> {
+    const scheduled = await this.schedules.findByAgent(id);
     if (!(await this.agents.deleteOwned(user.id, id))) throw agentNotFound();
+    if (!scheduled) return;
+    try {
+      await this.temporalSchedules.remove(id);
+    } catch (error) {
+      this.logger.warn({ err: error, agentId: id }, 'the deleted agent’s Temporal Schedule is left to the reconciler');
+    }
   }
 
   /** The agents a delegated task may use: the named ones (404 naming any that is not the user's), else the newest. */

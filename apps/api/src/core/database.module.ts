@@ -11,6 +11,7 @@ import {
   RunHistoryRepository,
   RunsRepository,
   runMigrations,
+  SchedulesRepository,
   SecretsRepository,
   UsersRepository,
   WebhookDeliveriesRepository,
@@ -36,6 +37,7 @@ const REPOSITORIES = [
   SecretsRepository,
   OAuthStatesRepository,
   WebhookDeliveriesRepository,
+  SchedulesRepository,
 ];
 
 const repositoryProviders: Provider[] = REPOSITORIES.map((Repository) => ({

@@ -41,6 +41,11 @@ export class AgentsRepository {
     return this.db.getRepository(AgentVersionEntity).findOneBy({ agentId, version });
   }
 
+  /** Any user's agent: for work no request asked for (a schedule's fire). */
+  findById(id: string): Promise<AgentEntity | null> {
+    return this.agents.findOneBy({ id });
+  }
+
   findOwnedById(userId: string, id: string): Promise<AgentEntity | null> {
     return this.agents.findOneBy({ id, userId });
   }

@@ -5,6 +5,7 @@ import { AgentRunEntity, RunStepEntity } from '../entities';
 import { columnValues } from './column-values';
 import { updateReturning } from './update-returning';
 import { pageNewestFirst, type Page, type PageRequest } from './page';
+import { appendRunEvent } from './run-events';
 
 export interface NewRun {
   userId: string;
@@ -19,13 +20,18 @@ export interface NewRun {
   /** A rerun: the run it reruns, and the micro agents that take their outputs from that run. */
   rerunOf?: string;
   reuse?: MainAgentInput['reuse'];
+  /** A scheduled run: the time its schedule fired for. */
+  scheduledAt?: Date;
 }
 
-const SUMMARY_COLUMNS = ['id', 'userId', 'agentId', 'agentVersion', 'task', 'agents', 'trigger', 'status', 'heldBy', 'rerunOf', 'workflowId', 'error', 'createdAt', 'startedAt', 'finishedAt'] as const;
+const SUMMARY_COLUMNS = ['id', 'userId', 'agentId', 'agentVersion', 'task', 'agents', 'trigger', 'status', 'heldBy', 'rerunOf', 'scheduledAt', 'workflowId', 'error', 'createdAt', 'startedAt', 'finishedAt'] as const;
 export type AgentRunSummary = Pick<AgentRunEntity, (typeof SUMMARY_COLUMNS)[number]>;
 
-/** A new run as stored (held when `activeRunIds` were active under `queue` or `replace`), or refused under `reject`. */
-export type RunAdmission = { run: AgentRunEntity; created: boolean; activeRunIds: string[] } | { refused: true; activeRunIds: string[] };
+/**
+ * A new run as stored (held when `activeRunIds` were active under `queue` or `replace`), or refused under
+ * `reject` (with the failed run that records the refusal, when one was asked for).
+ */
+export type RunAdmission = { run: AgentRunEntity; created: boolean; activeRunIds: string[] } | { refused: true; activeRunIds: string[]; run?: AgentRunEntity };
 
 /** An active run whose cancel was just asked for. */
 export interface RunCancelRequest {
@@ -97,8 +103,10 @@ export class RunsRepository {
    * `createQueued` under the agent's concurrency policy: the check of the agent's active runs and the
    * insert happen under one per-agent lock, so two API processes never both see "nothing active". `reject`
    * refuses (naming `activeRunIds`); `queue` and `replace` hold the new run (`held_by`) while any is active.
+   * With `recordRefusal`, a refused run is stored all the same, failed with that error: a run nobody asked
+   * for in a request (a scheduled fire) leaves a trace of why it did not happen.
    */
-  async admitQueued(run: NewRun, policy: ConcurrencyPolicy): Promise<RunAdmission> {
+  async admitQueued(run: NewRun, policy: ConcurrencyPolicy, { recordRefusal }: { recordRefusal?: RunError } = {}): Promise<RunAdmission> {
     if (!run.agentId || policy === 'allow') return { ...(await this.createQueued(run)), activeRunIds: [] };
     const agentId = run.agentId;
     return this.runs.manager.transaction(async (tx) => {
@@ -106,7 +114,13 @@ export class RunsRepository {
       const existing = run.idempotencyKey ? await this.findByIdempotencyKey(tx, run.userId, run.idempotencyKey) : null;
       if (existing) return { run: existing, created: false, activeRunIds: [] };
       const activeRunIds = await activeRunsOf(tx, agentId);
-      if (activeRunIds.length > 0 && policy === 'reject') return { refused: true, activeRunIds };
+      if (activeRunIds.length > 0 && policy === 'reject') {
+        if (!recordRefusal) return { refused: true, activeRunIds };
+        const { run: refused } = await this.insertQueued(tx, run, null);
+        await tx.query(`UPDATE agent_runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [refused.id, recordRefusal]);
+        await appendRunEvent(tx, refused.id, 'run.finished', { status: 'failed', error: recordRefusal });
+        return { refused: true, activeRunIds, run: { ...refused, status: 'failed', error: recordRefusal } };
+      }
       return { ...(await this.insertQueued(tx, run, activeRunIds.length > 0 ? 'concurrency' : null)), activeRunIds };
     });
   }
@@ -162,6 +176,7 @@ export class RunsRepository {
           task: run.task ?? null,
           rerunOf: run.rerunOf ?? null,
           reuse: run.reuse ?? null,
+          scheduledAt: run.scheduledAt ?? null,
         }),
       )
       // The id is fresh, so the one conflict possible is on the user's (user_id, idempotency_key).
@@ -238,6 +253,17 @@ export class RunsRepository {
     if (filter.agentId) query.andWhere('run.agent_id = :agentId', { agentId: filter.agentId });
     if (filter.status) query.andWhere('run.status = :status', { status: filter.status });
     return pageNewestFirst(query, page);
+  }
+
+  /** The agent's newest scheduled runs, for its schedule's `recentRuns`. */
+  listScheduled(agentId: string, limit: number): Promise<Array<Pick<AgentRunEntity, 'id' | 'status' | 'scheduledAt' | 'createdAt'>>> {
+    return this.runs
+      .createQueryBuilder('run')
+      .select(['run.id', 'run.status', 'run.scheduledAt', 'run.createdAt'])
+      .where("run.agent_id = :agentId AND run.trigger = 'schedule'", { agentId })
+      .orderBy('run.created_at', 'DESC')
+      .limit(limit)
+      .getMany();
   }
 
   /** Only a run still queued: the workflow may have reported in meanwhile, and its word wins. */

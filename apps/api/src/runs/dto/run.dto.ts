@@ -68,6 +68,8 @@ export interface RunSummaryDto {
   heldBy: RunHold | null;
   /** The run this one reran. */
   rerunOf: string | null;
+  /** A scheduled run: the time its schedule fired for. */
+  scheduledAt: string | null;
   workflowId: string;
   temporalUiUrl: string;
   error: RunError | null;
@@ -149,6 +151,7 @@ export const toRunSummary = (run: AgentRunSummary, uiLink: TemporalUiLink): RunS
   status: run.status,
   heldBy: run.heldBy,
   rerunOf: run.rerunOf,
+  scheduledAt: iso(run.scheduledAt),
   workflowId: run.workflowId,
   temporalUiUrl: uiLink(run.workflowId),
   error: run.error,

@@ -1,0 +1,69 @@
+import { agentScheduleId, type ScheduleSpec } from '@flowmate/contracts';
+import type { DataSource } from 'typeorm';
+import { updateReturning } from './update-returning';
+
+/** An agent's schedule as FlowMate keeps it: the record Temporal's Schedule is reconciled to. */
+export interface StoredSchedule {
+  agentId: string;
+  userId: string;
+  temporalScheduleId: string;
+  spec: ScheduleSpec;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface ScheduleRow {
+  agent_id: string;
+  user_id: string;
+  temporal_schedule_id: string;
+  spec: ScheduleSpec;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toSchedule = (row: ScheduleRow): StoredSchedule => ({
+  agentId: row.agent_id,
+  userId: row.user_id,
+  temporalScheduleId: row.temporal_schedule_id,
+  spec: row.spec,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+/** How many schedules a reconciliation pass reads at a time. */
+const RECONCILE_PAGE = 500;
+
+/** One schedule per agent; deleting the agent deletes its row (the Temporal Schedule is removed by the caller or the reconciler). */
+export class SchedulesRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async upsert(userId: string, agentId: string, spec: ScheduleSpec): Promise<StoredSchedule> {
+    const [row] = (await this.db.query(
+      `INSERT INTO schedules (agent_id, user_id, temporal_schedule_id, spec) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (agent_id) DO UPDATE SET spec = EXCLUDED.spec, updated_at = now()
+       RETURNING *`,
+      [agentId, userId, agentScheduleId(agentId), JSON.stringify(spec)],
+    )) as ScheduleRow[];
+    return toSchedule(row);
+  }
+
+  async findByAgent(agentId: string): Promise<StoredSchedule | undefined> {
+    const [row] = (await this.db.query(`SELECT * FROM schedules WHERE agent_id = $1`, [agentId])) as ScheduleRow[];
+    return row && toSchedule(row);
+  }
+
+  async delete(agentId: string): Promise<boolean> {
+    return (await updateReturning(this.db, `DELETE FROM schedules WHERE agent_id = $1 RETURNING 1`, [agentId])).length > 0;
+  }
+
+  /** Every schedule, a page at a time in agent id order. */
+  async *all(): AsyncGenerator<StoredSchedule> {
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const rows = (await this.db.query(`SELECT * FROM schedules WHERE agent_id > $1 ORDER BY agent_id LIMIT $2`, [after, RECONCILE_PAGE])) as ScheduleRow[];
+      for (const row of rows) yield toSchedule(row);
+      if (rows.length < RECONCILE_PAGE) return;
+      after = rows[rows.length - 1].agent_id;
+    }
+  }
+}
