@@ -12,6 +12,18 @@ describe('cron expressions', () => {
     expect(cronProblem('0 9 * *')).toBe('must have 5 fields (minute, hour, day of month, month, day of week), not 4');
     expect(cronProblem('0 0 9 * * *')).toContain('not 6');
     expect(cronProblem('0 25 * * *')).toContain('not a valid cron expression');
+    expect(cronProblem('0 9 * * 1#2')).toBe('day of week "1#2" may hold only numbers, names, *, lists (,), ranges (-) and steps (/)');
+    expect(cronProblem('0 9 L * *')).toContain('day of month "L"');
+    expect(cronProblem('0 9 ? * *')).toContain('day of month "?"');
+  });
+
+  it('reads a restricted day of month and day of week as Temporal does: both must hold', () => {
+    const fridays13 = cronTimes('0 9 13 * 5', 'UTC', { from: at('2026-12-01T00:00:00Z'), to: at('2030-01-01T00:00:00Z') }, 3);
+    expect(fridays13.map((time) => time.toISOString())).toEqual(['2027-08-13T09:00:00.000Z', '2028-10-13T09:00:00.000Z', '2029-04-13T09:00:00.000Z']);
+    expect(cronTimes('0 9 1-7 * SUN', 'UTC', { from: at('2026-12-01T00:00:00Z'), to: at('2027-02-01T00:00:00Z') }, 3).map((time) => time.toISOString())).toEqual([
+      '2026-12-06T09:00:00.000Z',
+      '2027-01-03T09:00:00.000Z',
+    ]);
   });
 
   it('reads its times in the time zone, across a change of offset', () => {
