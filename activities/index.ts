@@ -11,3 +11,4 @@ export * from './approval.activities';
 export { RunNotifier } from './run-notifier';
 export { HeldRunStarter } from './held-runs';
 export * from './schedule.activities';
+export * from './maintenance.activities';

@@ -33,7 +33,8 @@ describe('agents (e2e)', () => {
     expect(replaced.body).toMatchObject({ id, version: 2, name: 'renamed' });
 
     await stack.http.delete(`/api/v1/agents/${id}`).set('Authorization', ada.bearer).expect(204);
-    await stack.http.get(`/api/v1/agents/${id}`).set('Authorization', ada.bearer).expect(404);
+    const trashed = await stack.http.get(`/api/v1/agents/${id}`).set('Authorization', ada.bearer).expect(200);
+    expect(trashed.body).toMatchObject({ id, deletedAt: expect.any(String) });
   });
 
   it('stores nothing and lists every problem of an invalid definition by path', async () => {

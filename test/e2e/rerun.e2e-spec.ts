@@ -211,7 +211,7 @@ describe('reruns (e2e)', () => {
 
     await stack.http.delete(`/api/v1/agents/${agentId}`).set('Authorization', ada.bearer).expect(204);
     const gone = await rerun(source.id).expect(409);
-    expect(gone.body.message).toContain('agent was deleted');
+    expect(gone.body.message).toContain('agent is in the trash');
     const runs = await stack.db.query(`SELECT id FROM agent_runs WHERE rerun_of = $1`, [source.id]);
     expect(runs).toEqual([]);
   });

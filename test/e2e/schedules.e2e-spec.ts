@@ -29,10 +29,6 @@ describe('Schedules (e2e)', () => {
     grace = await signIn(stack, 'grace@example.com');
   });
   afterAll(async () => {
-    // The dev server outlives this file: its schedules must not go on firing at a task queue nobody polls.
-    for await (const summary of stack.temporal.schedule.list()) {
-      if (summary.memo?.flowmateTaskQueue === stack.config.temporal.taskQueue) await stack.temporal.schedule.getHandle(summary.scheduleId).delete();
-    }
     await stack.stop();
     await fixture.close();
   });
@@ -161,11 +157,15 @@ describe('Schedules (e2e)', () => {
     expect(tooMany.body.details).toEqual([{ path: 'from', message: expect.stringContaining('more than 100 fire times') }]);
   }, 60_000);
 
-  it('deleting the agent deletes its schedule', async () => {
+  it('deleting the agent pauses its schedule in the trash, and restoring it resumes the schedule as it was', async () => {
     const agentId = await createAgent(ticking('Short-lived'));
     await putSchedule(agentId, { intervalSeconds: 3600 }).expect(200);
     await stack.http.delete(`/api/v1/agents/${agentId}`).set('Authorization', ada.bearer).expect(204);
-    expect(await removedFromTemporal(agentId)).toBe(true);
+    expect((await describeInTemporal(agentId)).state.paused).toBe(true);
+    await stack.http.post(`${schedule(agentId)}/trigger`).set('Authorization', ada.bearer).expect(409);
+    await stack.http.post(`/api/v1/agents/${agentId}/restore`).set('Authorization', ada.bearer).expect(200);
+    expect((await describeInTemporal(agentId)).state.paused).toBe(false);
+    expect((await stack.http.get(schedule(agentId)).set('Authorization', ada.bearer).expect(200)).body.paused).toBe(false);
   });
 
   it('an API start puts Temporal back in step: recreates a deleted schedule, rewrites a drifted one, deletes an orphan', async () => {

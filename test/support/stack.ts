@@ -65,10 +65,18 @@ export async function startStack({ worker = false, env = {}, shareDatabaseWith, 
     db: app.get(DataSource),
     async stop() {
       await stopWorker();
+      if (!shareDatabaseWith) await deleteSchedulesOf(temporal, config.temporal.taskQueue);
       await app.close();
       await database?.drop();
     },
   };
+}
+
+/** The shared dev server outlives a test file: its schedules must not go on firing at a task queue nobody polls. */
+async function deleteSchedulesOf(temporal: Client, taskQueue: string): Promise<void> {
+  for await (const summary of temporal.schedule.list()) {
+    if (summary.memo?.flowmateTaskQueue === taskQueue) await temporal.schedule.getHandle(summary.scheduleId).delete();
+  }
 }
 
 async function startWorker(config: AppConfig): Promise<() => Promise<void>> {

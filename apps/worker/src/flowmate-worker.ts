@@ -3,6 +3,7 @@ import {
   createApprovalActivities,
   createDelegationActivities,
   createLlmActivities,
+  createMaintenanceActivities,
   createRunHistoryActivities,
   createScheduleActivities,
   createToolActivities,
@@ -59,7 +60,7 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
     await db.destroy();
   };
   let connection: NativeConnection | undefined;
-  // Starts the runs a closing run's agent held back; connects on first use.
+  // Starts the runs a closing run's agent held back, and deletes purged agents' schedules; connects on first use.
   const clientConnection = Connection.lazy({ address: config.temporal.address });
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: createDataConverter() });
   try {
@@ -87,6 +88,7 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
           heldRuns: new HeldRunStarter({ runs, agents, temporal: client, taskQueue: config.temporal.taskQueue }),
         }),
         ...createScheduleActivities({ agents, schedules: new SchedulesRepository(db), runs, history, taskQueue: config.temporal.taskQueue }),
+        ...createMaintenanceActivities({ agents, temporal: client, trashRetentionDays: config.worker.agentTrashRetentionDays }),
         ...createToolActivities({ history, tools, credentials, failpoint }),
         ...createLlmActivities({ history, models, previewBytes: config.api.outputPreviewBytes }),
         ...createDelegationActivities({ history, models }),

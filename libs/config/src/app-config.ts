@@ -47,6 +47,8 @@ export interface AppConfig {
   worker: {
     workflowBundlePath?: string;
     shutdownGraceSeconds: number;
+    /** A deleted agent is purged, with its schedule, this long after it went to the trash. */
+    agentTrashRetentionDays: number;
     /** Armed only in tests: where the worker freezes so a test can kill its process there. */
     failpoints: string[];
   };
@@ -127,6 +129,7 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
     worker: {
       workflowBundlePath: env.WORKFLOW_BUNDLE_PATH,
       shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,
+      agentTrashRetentionDays: env.AGENT_TRASH_RETENTION_DAYS,
       failpoints: (env.TEST_FAILPOINTS ?? '').split(',').map((name) => name.trim()).filter(Boolean),
     },
     api: {

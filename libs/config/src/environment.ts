@@ -100,6 +100,10 @@ export class Environment {
   @IntSetting(0)
   WORKER_SHUTDOWN_GRACE_SECONDS = 150;
 
+  /** How long a deleted agent stays restorable in the trash before the maintenance job purges it. */
+  @IntSetting(1, 3650)
+  AGENT_TRASH_RETENTION_DAYS = 30;
+
   @IntSetting(100)
   DATABASE_CONNECT_TIMEOUT_MS = 5_000;
 

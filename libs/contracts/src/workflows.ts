@@ -11,6 +11,7 @@ export const WORKFLOW_NAMES = {
   mainAgent: 'mainAgentWorkflow',
   microAgent: 'microAgentWorkflow',
   scheduledRun: 'scheduledRunWorkflow',
+  maintenance: 'maintenanceWorkflow',
 } as const;
 
 export const runWorkflowId = (runId: string): string => `run-${runId}`;
@@ -100,6 +101,22 @@ export interface MicroAgentResult {
 export type MainAgentWorkflow = (input: MainAgentInput) => Promise<MainAgentResult>;
 export type MicroAgentWorkflow = (input: MicroAgentInput) => Promise<MicroAgentResult>;
 export type ScheduledRunWorkflow = (input: ScheduledRunInput) => Promise<ScheduledRunResult>;
+
+/** What one maintenance pass did. */
+export interface MaintenanceReport {
+  agentsPurged: number;
+}
+export type MaintenanceWorkflow = () => Promise<MaintenanceReport>;
+
+/** FlowMate's housekeeping (the trash's purge), one Temporal Schedule per installation (task queue). */
+export const maintenanceScheduleId = (taskQueue: string): string => `flowmate-maintenance-${taskQueue}`;
+
+/** A purge deletes in batches, heartbeating after each, so a long one is neither cut short nor one long transaction. */
+export const MAINTENANCE_ACTIVITY_OPTIONS = {
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumAttempts: 5 },
+} satisfies ActivityOptions;
 
 export interface RunProgress {
   microAgents: Record<string, StepStatus>;

@@ -5,11 +5,13 @@ import { AgentsController } from './agents.controller';
 import { credentialCipherProvider } from '../integrations/credential-cipher.provider';
 import { AgentsService } from './agents.service';
 import { TriggerAccess } from './trigger-access';
+import { AgentVersionsController } from './versions/agent-versions.controller';
+import { AgentVersionsService } from './versions/agent-versions.service';
 
 @Module({
   imports: [ModelsModule, TemporalSchedulesModule],
-  controllers: [AgentsController],
-  providers: [AgentsService, TriggerAccess, credentialCipherProvider],
+  controllers: [AgentsController, AgentVersionsController],
+  providers: [AgentsService, AgentVersionsService, TriggerAccess, credentialCipherProvider],
   exports: [AgentsService],
 })
 export class AgentsModule {}

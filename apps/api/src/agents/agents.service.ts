@@ -1,10 +1,11 @@
 import { DEFINITION_LIMITS, type AgentDefinition } from '@flowmate/contracts';
 import { AgentsRepository, SchedulesRepository, type AgentEntity } from '@flowmate/db';
-import { Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
 import { withCursorCheck } from '../common/invalid-cursor';
-import type { PageDto, PageQueryDto } from '../common/page-query.dto';
+import type { PageDto } from '../common/page-query.dto';
 import { toAgentResponse, type AgentResponseDto } from './dto/agent-response.dto';
+import type { ListAgentsQueryDto } from './dto/list-agents-query.dto';
 import { TemporalSchedules } from '../schedules/temporal-schedules';
 import { TriggerAccess } from './trigger-access';
 
@@ -24,33 +25,53 @@ export class AgentsService {
     return toAgentResponse(await this.agents.create(user.id, definition));
   }
 
-  async list(user: AuthUser, query: PageQueryDto): Promise<PageDto<AgentResponseDto>> {
-    const page = await withCursorCheck(() => this.agents.listOwned(user.id, query));
+  async list(user: AuthUser, query: ListAgentsQueryDto): Promise<PageDto<AgentResponseDto>> {
+    const page = await withCursorCheck(() => this.agents.listOwned(user.id, query, { trashed: query.deleted }));
     return { items: page.items.map(toAgentResponse), nextCursor: page.nextCursor };
   }
 
+  /** An agent in the trash too, with its `deletedAt`. */
   async get(user: AuthUser, id: string): Promise<AgentResponseDto> {
-    return toAgentResponse(await this.findOwned(user, id));
+    return toAgentResponse(await this.findOwnedOrTrashed(user, id));
   }
 
-  async replace(user: AuthUser, id: string, definition: AgentDefinition): Promise<AgentResponseDto> {
+  async replace(user: AuthUser, id: string, definition: AgentDefinition, { restoredFrom }: { restoredFrom?: number } = {}): Promise<AgentResponseDto> {
     // Another user's agent is a 404, never a trigger problem (nor a GitHub call made on its account).
-    if (definition.triggers?.length) await this.findOwned(user, id);
+    await this.findOwned(user, id);
     await this.triggers.check(user, definition);
-    const agent = await this.agents.replaceOwned(user.id, id, definition);
+    const agent = await this.agents.replaceOwned(user.id, id, definition, { restoredFrom });
     if (!agent) throw agentNotFound();
     return toAgentResponse(agent);
   }
 
-  /** Its schedule goes with it: the row at once, the Temporal Schedule now or, if Temporal is unreachable, at the next reconciliation. */
+  /**
+   * To the trash: its runs stay readable, its triggers stop matching, its schedule is paused in Temporal
+   * (now, or by the reconciler if Temporal is unreachable) until a restore or the purge.
+   */
   async delete(user: AuthUser, id: string): Promise<void> {
-    const scheduled = await this.schedules.findByAgent(id);
-    if (!(await this.agents.deleteOwned(user.id, id))) throw agentNotFound();
-    if (!scheduled) return;
+    if (await this.agents.trashOwned(user.id, id)) return this.applySchedule(id, { agentTrashed: true });
+    const agent = await this.findOwnedOrTrashed(user, id);
+    throw new ConflictException(`This agent has been in the trash since ${agent.deletedAt?.toISOString()}`);
+  }
+
+  /** Out of the trash, its schedule running again as it was. */
+  async restore(user: AuthUser, id: string): Promise<AgentResponseDto> {
+    const agent = await this.agents.restoreOwned(user.id, id);
+    if (!agent) {
+      await this.findOwnedOrTrashed(user, id);
+      throw new ConflictException('This agent is not in the trash');
+    }
+    await this.applySchedule(id, { agentTrashed: false });
+    return toAgentResponse(agent);
+  }
+
+  private async applySchedule(agentId: string, { agentTrashed }: { agentTrashed: boolean }): Promise<void> {
+    const schedule = await this.schedules.findByAgent(agentId);
+    if (!schedule) return;
     try {
-      await this.temporalSchedules.remove(id);
+      await this.temporalSchedules.apply({ ...schedule, agentTrashed });
     } catch (error) {
-      this.logger.warn({ err: error, agentId: id }, 'the deleted agent’s Temporal Schedule is left to the reconciler');
+      this.logger.warn({ err: error, agentId }, 'the agent’s Temporal Schedule is left to the reconciler');
     }
   }
 
@@ -63,8 +84,14 @@ export class AgentsService {
     return agents;
   }
 
-  /** Another user's agent is indistinguishable from a missing one. */
+  /** An agent to use or change: another user's is indistinguishable from a missing one, and one in the trash is a 409. */
   async findOwned(user: AuthUser, id: string): Promise<AgentEntity> {
+    const agent = await this.findOwnedOrTrashed(user, id);
+    if (agent.deletedAt) throw new ConflictException('This agent is in the trash; restore it first (POST /agents/:id/restore)');
+    return agent;
+  }
+
+  private async findOwnedOrTrashed(user: AuthUser, id: string): Promise<AgentEntity> {
     const agent = await this.agents.findOwnedById(user.id, id);
     if (!agent) throw agentNotFound();
     return agent;

@@ -20,14 +20,21 @@ export interface ScheduleOwner {
   agentId: string;
   userId: string;
   spec: ScheduleSpec;
+  /** An agent in the trash keeps its spec, and its Temporal Schedule is paused until a restore. */
+  agentTrashed?: boolean;
 }
+
+/** Whether Temporal should hold the schedule paused. */
+const pausedIn = ({ spec, agentTrashed }: ScheduleOwner): boolean => spec.paused || agentTrashed === true;
 
 /**
  * The Temporal Schedule of an agent: at each fire it starts the scheduled-run workflow, which makes the
  * run from the agent's latest version and the stored spec's input (so the input never sits in Temporal).
  */
-export function scheduleOptionsOf({ agentId, userId, spec }: ScheduleOwner, taskQueue: string): ScheduleOptions {
+export function scheduleOptionsOf(owner: ScheduleOwner, taskQueue: string): ScheduleOptions {
+  const { agentId, userId, spec } = owner;
   const fire: ScheduledRunInput = { agentId };
+  const paused = pausedIn(owner);
   return {
     scheduleId: agentScheduleId(agentId),
     spec: {
@@ -44,7 +51,7 @@ export function scheduleOptionsOf({ agentId, userId, spec }: ScheduleOwner, task
       typedSearchAttributes: mainAgentSearchAttributes({ userId, agentId, trigger: 'schedule' }),
     },
     policies: { overlap: overlapPolicyOf(spec.overlap), catchupWindow: secondsToMs(spec.catchupWindowSeconds) },
-    state: { paused: spec.paused, note: spec.paused ? 'Paused through FlowMate' : 'Managed by FlowMate' },
+    state: { paused, note: paused ? 'Paused through FlowMate' : 'Managed by FlowMate' },
     memo: { [INSTALLATION_MEMO]: taskQueue },
   };
 }
@@ -59,7 +66,8 @@ export function scheduleUpdateOf({ spec, action, policies, state }: ScheduleOpti
  * from Temporal compiled into calendars, so the reconciler compares its fire times instead (`timing` here
  * covers cron against interval, and the interval).
  */
-export function driftOf(actual: ScheduleDescription, { spec }: ScheduleOwner, wanted: ScheduleOptions): string[] {
+export function driftOf(actual: ScheduleDescription, owner: ScheduleOwner, wanted: ScheduleOptions): string[] {
+  const { spec } = owner;
   const drift: string[] = [];
   const isCron = (actual.spec.calendars?.length ?? 0) > 0;
   const every = actual.spec.intervals?.[0]?.every;
@@ -68,7 +76,7 @@ export function driftOf(actual: ScheduleDescription, { spec }: ScheduleOwner, wa
   if ((actual.spec.jitter ?? 0) !== secondsToMs(spec.jitterSeconds)) drift.push('jitter');
   if (actual.policies.overlap !== overlapPolicyOf(spec.overlap)) drift.push('overlap');
   if (actual.policies.catchupWindow !== secondsToMs(spec.catchupWindowSeconds)) drift.push('catchupWindow');
-  if (actual.state.paused !== spec.paused) drift.push('paused');
+  if (actual.state.paused !== pausedIn(owner)) drift.push('paused');
   const { action } = wanted;
   if (actual.action.workflowType !== action.workflowType || actual.action.taskQueue !== action.taskQueue || !isDeepStrictEqual(actual.action.args, action.args)) {
     drift.push('action');

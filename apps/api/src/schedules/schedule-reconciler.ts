@@ -18,7 +18,8 @@ export interface ReconcileReport {
 /**
  * Keeps Temporal's Schedules in step with the schedules Postgres stores, at startup and then every
  * `SCHEDULE_RECONCILE_INTERVAL_SECONDS`: a missing one is recreated, a drifted one rewritten, an orphan
- * (its agent or schedule deleted while Temporal was unreachable) deleted, and each change logged.
+ * (its agent or schedule deleted while Temporal was unreachable) deleted, and each change logged. The
+ * installation's maintenance schedule is created here too.
  * Every step is idempotent, so API replicas reconciling at once agree.
  */
 @Injectable()
@@ -47,6 +48,7 @@ export class ScheduleReconciler implements OnApplicationBootstrap, OnApplication
 
   async reconcile(): Promise<ReconcileReport> {
     const report: ReconcileReport = { created: [], updated: [], deleted: [] };
+    if (await this.temporal.ensureMaintenance()) this.logger.log('created the maintenance schedule (the trash’s hourly purge)');
     const stored = new Set<string>();
     for await (const schedule of this.schedules.all()) {
       stored.add(schedule.agentId);

@@ -9,5 +9,6 @@ import { TemporalSchedulesModule } from './temporal-schedules.module';
   imports: [AgentsModule, TemporalSchedulesModule],
   controllers: [SchedulesController],
   providers: [SchedulesService, ScheduleReconciler],
+  exports: [SchedulesService],
 })
 export class SchedulesModule {}

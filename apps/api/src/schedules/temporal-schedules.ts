@@ -1,5 +1,5 @@
 import type { AppConfig } from '@flowmate/config';
-import { agentScheduleId } from '@flowmate/contracts';
+import { agentScheduleId, maintenanceScheduleId, WORKFLOW_NAMES } from '@flowmate/contracts';
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { Client, isGrpcServiceError, ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleDescription, type ScheduleOverlapPolicy } from '@temporalio/client';
 import { msNumberToTs, tsToDate } from '@temporalio/common/lib/time';
@@ -28,6 +28,27 @@ export class TemporalSchedules {
       } catch (error) {
         if (!(error instanceof ScheduleAlreadyRunning)) throw error;
         await this.temporal.schedule.getHandle(options.scheduleId).update(() => scheduleUpdateOf(options));
+      }
+    });
+  }
+
+  /** Creates this installation's hourly maintenance schedule (the trash's purge) unless it exists; true when created. */
+  async ensureMaintenance(): Promise<boolean> {
+    const { taskQueue } = this.config.temporal;
+    const scheduleId = maintenanceScheduleId(taskQueue);
+    return this.call('create the maintenance schedule', async () => {
+      try {
+        await this.temporal.schedule.create({
+          scheduleId,
+          spec: { intervals: [{ every: '1 hour' }] },
+          action: { type: 'startWorkflow', workflowType: WORKFLOW_NAMES.maintenance, workflowId: scheduleId, taskQueue, args: [] },
+          policies: { overlap: 'SKIP', catchupWindow: '1 hour' },
+          memo: { [INSTALLATION_MEMO]: taskQueue },
+        });
+        return true;
+      } catch (error) {
+        if (error instanceof ScheduleAlreadyRunning) return false;
+        throw error;
       }
     });
   }

@@ -15,4 +15,12 @@ export class AgentVersionEntity {
 
   @Column('timestamptz', { name: 'created_at' })
   createdAt!: Date;
+
+  /** The user who saved it; null once that user is gone. */
+  @Column('uuid', { name: 'created_by', nullable: true })
+  createdBy!: string | null;
+
+  /** A restore: the version it copied. */
+  @Column('int', { name: 'restored_from', nullable: true })
+  restoredFrom!: number | null;
 }

@@ -1,10 +1,29 @@
 import { FAILURE_TYPES, type AgentDefinition } from '@flowmate/contracts';
-import type { DataSource, EntityManager, Repository } from 'typeorm';
+import { IsNull, Not, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { AgentEntity, AgentVersionEntity } from '../entities';
 import { columnValues } from './column-values';
 import { pageNewestFirst, type Page, type PageRequest } from './page';
 import { appendRunEvent } from './run-events';
 import { updateReturning } from './update-returning';
+
+/** One version of an agent as it was saved. */
+export interface StoredVersion {
+  version: number;
+  definition: AgentDefinition;
+  createdAt: Date;
+  /** Null once that user is gone. */
+  createdBy: { id: string; email: string } | null;
+  restoredFrom: number | null;
+}
+
+interface VersionRow {
+  version: number;
+  definition: AgentDefinition;
+  created_at: Date;
+  created_by: string | null;
+  created_by_email: string | null;
+  restored_from: number | null;
+}
 
 /** Agents, and with every create and replace the version it makes, in one transaction. */
 export class AgentsRepository {
@@ -18,7 +37,7 @@ export class AgentsRepository {
     return this.db.transaction(async (tx) => {
       const agents = tx.getRepository(AgentEntity);
       const agent = await agents.save(agents.create({ userId, name: definition.name, definition, version: 1 }));
-      await recordVersion(tx, agent, agent.createdAt);
+      await recordVersion(tx, agent, { createdAt: agent.createdAt, createdBy: userId });
       return agent;
     });
   }
@@ -32,6 +51,8 @@ export class AgentsRepository {
                   WHERE t.trigger->>'type' = 'github' AND lower(t.trigger->>'repository') = lower(:repository))`,
         { repository },
       )
+      // A trashed agent's triggers are inactive.
+      .andWhere('agent.deleted_at IS NULL')
       .orderBy('agent.created_at', 'ASC')
       .getMany();
   }
@@ -41,44 +62,75 @@ export class AgentsRepository {
     return this.db.getRepository(AgentVersionEntity).findOneBy({ agentId, version });
   }
 
-  /** Any user's agent: for work no request asked for (a schedule's fire). */
+  /** Any user's agent, unless in the trash: for work no request asked for (a schedule's fire). */
   findById(id: string): Promise<AgentEntity | null> {
-    return this.agents.findOneBy({ id });
+    return this.agents.createQueryBuilder('agent').where('agent.id = :id AND agent.deleted_at IS NULL', { id }).getOne();
   }
 
+  /** The user's agent, in the trash too (`deletedAt` says so). */
   findOwnedById(userId: string, id: string): Promise<AgentEntity | null> {
     return this.agents.findOneBy({ id, userId });
+  }
+
+  /** Newest first, up to `limit` of them below `beforeVersion`, each with the e-mail of who saved it. */
+  async listVersions(agentId: string, { limit, beforeVersion }: { limit: number; beforeVersion?: number }): Promise<StoredVersion[]> {
+    const rows = (await this.db.query(
+      `SELECT v.version, v.definition, v.created_at, v.created_by, u.email AS created_by_email, v.restored_from
+         FROM agent_versions v LEFT JOIN users u ON u.id = v.created_by
+        WHERE v.agent_id = $1 AND v.version < $2
+        ORDER BY v.version DESC LIMIT $3`,
+      [agentId, beforeVersion ?? 2 ** 31 - 1, limit],
+    )) as VersionRow[];
+    return rows.map((row) => ({
+      version: row.version,
+      definition: row.definition,
+      createdAt: row.created_at,
+      createdBy: row.created_by === null ? null : { id: row.created_by, email: row.created_by_email as string },
+      restoredFrom: row.restored_from,
+    }));
   }
 
   /** The user's agents a delegated task may use: the given ones, or the newest `limit`. */
   listOwnedForDelegation(userId: string, ids: readonly string[] | undefined, limit: number): Promise<AgentEntity[]> {
     const query = this.agents.createQueryBuilder('agent').where('agent.user_id = :userId', { userId });
+    query.andWhere('agent.deleted_at IS NULL');
     if (ids) query.andWhere('agent.id IN (:...ids)', { ids });
     return query.orderBy('agent.created_at', 'DESC').limit(limit).getMany();
   }
 
-  listOwned(userId: string, page: PageRequest): Promise<Page<AgentEntity>> {
-    return pageNewestFirst(this.agents.createQueryBuilder('agent').where('agent.user_id = :userId', { userId }), page);
+  /** The user's agents, or with `trashed` the ones in their trash. */
+  listOwned(userId: string, page: PageRequest, { trashed = false }: { trashed?: boolean } = {}): Promise<Page<AgentEntity>> {
+    const query = this.agents.createQueryBuilder('agent').where('agent.user_id = :userId', { userId });
+    query.andWhere(trashed ? 'agent.deleted_at IS NOT NULL' : 'agent.deleted_at IS NULL');
+    return pageNewestFirst(query, page);
   }
 
-  /** Replaces the definition and bumps the version in one statement, so concurrent edits never share a version. */
-  replaceOwned(userId: string, id: string, definition: AgentDefinition): Promise<AgentEntity | null> {
+  /**
+   * Replaces the definition and bumps the version in one statement, so concurrent edits never share a
+   * version; null when the agent is not the user's or is in the trash. `restoredFrom` marks a restore.
+   */
+  replaceOwned(userId: string, id: string, definition: AgentDefinition, { restoredFrom }: { restoredFrom?: number } = {}): Promise<AgentEntity | null> {
     return this.db.transaction(async (tx) => {
       const { affected } = await tx.update(
         AgentEntity,
-        { id, userId },
+        { id, userId, deletedAt: IsNull() },
         columnValues<AgentEntity>({ name: definition.name, definition, version: () => 'version + 1' }),
       );
       if (!affected) return null;
       const agent = await tx.findOneByOrFail(AgentEntity, { id, userId });
-      await recordVersion(tx, agent, agent.updatedAt);
+      await recordVersion(tx, agent, { createdAt: agent.updatedAt, createdBy: userId, restoredFrom });
       return agent;
     });
   }
 
-  /** Deletes the agent; runs its concurrency policy still held back end `cancelled`, since nothing will start them. */
-  deleteOwned(userId: string, id: string): Promise<boolean> {
+  /**
+   * Moves the agent to the trash; runs its concurrency policy still held back end `cancelled`, since
+   * nothing will start them. False when it is not the user's or already there.
+   */
+  trashOwned(userId: string, id: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
+      const { affected } = await tx.update(AgentEntity, { id, userId, deletedAt: IsNull() }, columnValues<AgentEntity>({ deletedAt: () => 'now()' }));
+      if (!affected) return false;
       const error = { type: FAILURE_TYPES.cancelled, message: 'the agent was deleted before the run started' };
       const held = await updateReturning<{ id: string }>(
         tx,
@@ -87,17 +139,40 @@ export class AgentsRepository {
         [id, userId, error],
       );
       for (const run of held) await appendRunEvent(tx, run.id, 'run.finished', { status: 'cancelled', error });
-      const result = await tx.delete(AgentEntity, { id, userId });
-      return (result.affected ?? 0) > 0;
+      return true;
     });
+  }
+
+  /** Takes the agent out of the trash; null when it is not the user's or not there. */
+  async restoreOwned(userId: string, id: string): Promise<AgentEntity | null> {
+    const { affected } = await this.agents.update({ id, userId, deletedAt: Not(IsNull()) }, columnValues<AgentEntity>({ deletedAt: null }));
+    return affected ? this.agents.findOneByOrFail({ id, userId }) : null;
+  }
+
+  /** Deletes up to `limit` agents trashed before `trashedBefore`, with their versions and schedules rows; returns their ids. */
+  async purgeTrashed(trashedBefore: Date, limit: number): Promise<string[]> {
+    const purged = await updateReturning<{ id: string }>(
+      this.db,
+      `DELETE FROM agents WHERE id IN (SELECT id FROM agents WHERE deleted_at < $1 ORDER BY deleted_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING id`,
+      [trashedBefore, limit],
+    );
+    return purged.map((row) => row.id);
   }
 }
 
-async function recordVersion(tx: EntityManager, agent: AgentEntity, createdAt: Date): Promise<void> {
-  await tx.query(`INSERT INTO agent_versions (agent_id, version, definition, created_at) VALUES ($1, $2, $3, $4)`, [
+interface VersionOrigin {
+  createdAt: Date;
+  createdBy: string;
+  restoredFrom?: number;
+}
+
+async function recordVersion(tx: EntityManager, agent: AgentEntity, { createdAt, createdBy, restoredFrom }: VersionOrigin): Promise<void> {
+  await tx.query(`INSERT INTO agent_versions (agent_id, version, definition, created_at, created_by, restored_from) VALUES ($1, $2, $3, $4, $5, $6)`, [
     agent.id,
     agent.version,
     JSON.stringify(agent.definition),
     createdAt,
+    createdBy,
+    restoredFrom ?? null,
   ]);
 }

@@ -292,21 +292,37 @@ describe(AgentsRepository.name, () => {
     expect(await sut.findOwnedById(userId, id)).toMatchObject({ name: 'mine', version: 1 });
   });
 
-  it('deleteOwned removes the agent and keeps its runs with agent_id NULL', async () => {
-    const { id } = await sut.create(userId, factory.agent());
+  it('trashOwned moves the agent to the trash, keeping it and its runs, until restoreOwned or the purge', async () => {
+    const { id } = await sut.create(userId, factory.agent({ triggers: [{ type: 'github', events: ['issues'], repository: 'acme/web' }] }));
+    expect(await sut.findWithGitHubTrigger('acme/web')).toContainEqual(expect.objectContaining({ id }));
     const { run } = await new RunsRepository(db).createQueued({ userId, agentId: id, agentVersion: 1, trigger: 'manual', input: {} });
 
-    expect(await sut.deleteOwned(userId, id)).toBe(true);
+    expect(await sut.trashOwned(userId, id)).toBe(true);
+    expect(await sut.trashOwned(userId, id)).toBe(false);
 
+    expect(await sut.findOwnedById(userId, id)).toMatchObject({ id, deletedAt: expect.any(Date) });
+    expect(await sut.findById(id)).toBeNull();
+    expect(await sut.findWithGitHubTrigger('acme/web')).not.toContainEqual(expect.objectContaining({ id }));
+    expect(await sut.replaceOwned(userId, id, factory.agent({ name: 'edited in the trash' }))).toBeNull();
+    expect((await sut.listOwned(userId, { limit: 100 })).items.map((agent) => agent.id)).not.toContain(id);
+    expect((await sut.listOwned(userId, { limit: 100 }, { trashed: true })).items.map((agent) => agent.id)).toContain(id);
+
+    expect(await sut.restoreOwned(userId, id)).toMatchObject({ id, deletedAt: null });
+    expect(await sut.restoreOwned(userId, id)).toBeNull();
+    await sut.trashOwned(userId, id);
+    expect(await sut.purgeTrashed(new Date(Date.now() - 60_000), 10)).not.toContain(id);
+    expect(await sut.purgeTrashed(new Date(Date.now() + 60_000), 10)).toContain(id);
     expect(await sut.findOwnedById(userId, id)).toBeNull();
     expect(await new RunsRepository(db).findOwnedById(userId, run.id)).toMatchObject({ id: run.id, agentId: null });
   });
 
-  it("deleteOwned refuses another user's agent", async () => {
+  it("trashOwned and restoreOwned refuse another user's agent", async () => {
     const { id } = await sut.create(userId, factory.agent());
 
-    expect(await sut.deleteOwned(await newUser(), id)).toBe(false);
-    expect(await sut.findOwnedById(userId, id)).not.toBeNull();
+    expect(await sut.trashOwned(await newUser(), id)).toBe(false);
+    expect(await sut.findOwnedById(userId, id)).toMatchObject({ deletedAt: null });
+    await sut.trashOwned(userId, id);
+    expect(await sut.restoreOwned(await newUser(), id)).toBeNull();
   });
 
   it('listOwned pages through the owner’s agents newest first', async () => {

@@ -8,6 +8,8 @@ export interface StoredSchedule {
   userId: string;
   temporalScheduleId: string;
   spec: ScheduleSpec;
+  /** Its agent is in the trash: Temporal holds the schedule paused, whatever the spec says. */
+  agentTrashed: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -19,6 +21,7 @@ interface ScheduleRow {
   spec: ScheduleSpec;
   created_at: Date;
   updated_at: Date;
+  agent_trashed: boolean;
 }
 
 const toSchedule = (row: ScheduleRow): StoredSchedule => ({
@@ -26,6 +29,7 @@ const toSchedule = (row: ScheduleRow): StoredSchedule => ({
   userId: row.user_id,
   temporalScheduleId: row.temporal_schedule_id,
   spec: row.spec,
+  agentTrashed: row.agent_trashed,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -33,22 +37,25 @@ const toSchedule = (row: ScheduleRow): StoredSchedule => ({
 /** How many schedules a reconciliation pass reads at a time. */
 const RECONCILE_PAGE = 500;
 
+const SELECT_SCHEDULES = `SELECT s.*, a.deleted_at IS NOT NULL AS agent_trashed FROM schedules s JOIN agents a ON a.id = s.agent_id`;
+
 /** One schedule per agent; deleting the agent deletes its row (the Temporal Schedule is removed by the caller or the reconciler). */
 export class SchedulesRepository {
   constructor(private readonly db: DataSource) {}
 
+  /** The agent's schedule, created or replaced (never for an agent in the trash, which callers refuse). */
   async upsert(userId: string, agentId: string, spec: ScheduleSpec): Promise<StoredSchedule> {
     const [row] = (await this.db.query(
       `INSERT INTO schedules (agent_id, user_id, temporal_schedule_id, spec) VALUES ($1, $2, $3, $4)
        ON CONFLICT (agent_id) DO UPDATE SET spec = EXCLUDED.spec, updated_at = now()
-       RETURNING *`,
+       RETURNING *, false AS agent_trashed`,
       [agentId, userId, agentScheduleId(agentId), JSON.stringify(spec)],
     )) as ScheduleRow[];
     return toSchedule(row);
   }
 
   async findByAgent(agentId: string): Promise<StoredSchedule | undefined> {
-    const [row] = (await this.db.query(`SELECT * FROM schedules WHERE agent_id = $1`, [agentId])) as ScheduleRow[];
+    const [row] = (await this.db.query(`${SELECT_SCHEDULES} WHERE s.agent_id = $1`, [agentId])) as ScheduleRow[];
     return row && toSchedule(row);
   }
 
@@ -60,7 +67,7 @@ export class SchedulesRepository {
   async *all(): AsyncGenerator<StoredSchedule> {
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const rows = (await this.db.query(`SELECT * FROM schedules WHERE agent_id > $1 ORDER BY agent_id LIMIT $2`, [after, RECONCILE_PAGE])) as ScheduleRow[];
+      const rows = (await this.db.query(`${SELECT_SCHEDULES} WHERE s.agent_id > $1 ORDER BY s.agent_id LIMIT $2`, [after, RECONCILE_PAGE])) as ScheduleRow[];
       for (const row of rows) yield toSchedule(row);
       if (rows.length < RECONCILE_PAGE) return;
       after = rows[rows.length - 1].agent_id;

@@ -6,6 +6,8 @@ export type AgentResponseDto = AgentDefinition & {
   version: number;
   createdAt: string;
   updatedAt: string;
+  /** Only on an agent in the trash. */
+  deletedAt?: string;
 };
 
 export const toAgentResponse = (agent: AgentEntity): AgentResponseDto => ({
@@ -14,4 +16,5 @@ export const toAgentResponse = (agent: AgentEntity): AgentResponseDto => ({
   ...agent.definition,
   createdAt: agent.createdAt.toISOString(),
   updatedAt: agent.updatedAt.toISOString(),
+  ...(agent.deletedAt ? { deletedAt: agent.deletedAt.toISOString() } : {}),
 });

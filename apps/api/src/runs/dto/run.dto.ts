@@ -5,6 +5,7 @@ const RUN_SUMMARY_STEP_KEY = toolStepKey(RUN_SUMMARY.microAgentKey, RUN_SUMMARY.
 const PLAN_STEP_KEY = toolStepKey(DELEGATION_PLAN.microAgentKey, DELEGATION_PLAN.stepId);
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { agentVersionPath } from '../../agents/versions/agent-version.dto';
 import type { ApprovalDto } from '../../approvals/dto/approval.dto';
 import { PageQueryDto } from '../../common/page-query.dto';
 
@@ -123,6 +124,8 @@ export interface MicroAgentRunDto {
 }
 
 export interface RunDto extends RunSummaryDto {
+  /** Where the agent version this run used is read (`GET /agents/:id/versions/:version`); null on a delegated run or once its agent is gone. */
+  agentVersionUrl: string | null;
   input: JsonValue;
   /** A succeeded run's micro-agent outputs by key, as previews, and the main agent's `summary` when it wrote one. */
   output: Record<string, JsonValue | null> | null;
@@ -219,5 +222,6 @@ export function toRunResponse(run: AgentRunEntity, steps: StepWithPreviews[], pe
           ...(plan ? { [DELEGATION_PLAN.outputKey]: plan.output.value } : {}),
         }
       : null;
-  return { ...toRunSummary(run, uiLink), input: run.input, output, microAgents, pendingApprovals };
+  const agentVersionUrl = run.agentId && run.agentVersion !== null ? agentVersionPath(run.agentId, run.agentVersion) : null;
+  return { ...toRunSummary(run, uiLink), agentVersionUrl, input: run.input, output, microAgents, pendingApprovals };
 }

@@ -40,6 +40,7 @@ export class RerunPlanner {
     // Its micro agents came from a plan over several agents, which a new delegation makes afresh.
     if (source.trigger === 'delegate') throw new ConflictException('A delegated run cannot be rerun; delegate its task again');
     if (source.agentId === null) throw new ConflictException("This run's agent was deleted, so the run cannot be rerun");
+    if (!(await this.agents.findById(source.agentId))) throw new ConflictException("This run's agent is in the trash; restore it to rerun the run");
     const version = source.agentVersion === null ? null : await this.agents.findVersion(source.agentId, source.agentVersion);
     if (!version) throw new ConflictException(`Version ${source.agentVersion} of this run's agent is not stored, so the run cannot be rerun`);
     return version;
