@@ -74,6 +74,14 @@ describe('openScheduledRun', () => {
     expect(await runs.findOwnedById(userId, displaced)).toMatchObject({ cancelRequestedAt: expect.any(Date) });
   });
 
+  it('records a fire whose input no longer fits the agent’s inputSchema as a failed run saying why', async () => {
+    const agentId = await scheduledAgent({ inputSchema: { type: 'object', properties: { team: { type: 'string' } }, required: ['team'] } });
+    const opened = await sut.openScheduledRun(fire(agentId));
+    expect(opened).toEqual({ outcome: 'refused', runId: expect.any(String) });
+    const run = await runs.findOwnedById(userId, (opened as { runId: string }).runId);
+    expect(run).toMatchObject({ status: 'failed', trigger: 'schedule', error: { type: FAILURE_TYPES.invalidInput, message: expect.stringContaining('input.team is required') } });
+  });
+
   it('makes no run when the agent or its schedule is gone', async () => {
     const agentId = await scheduledAgent();
     await schedules.delete(agentId);

@@ -1,5 +1,6 @@
 import { FAILURE_TYPES, type RunError, type ScheduledRunOpened } from '@flowmate/contracts';
 import { mainAgentStartOptions } from '@flowmate/contracts/run-start';
+import { problemsInOneLine, runInputProblems } from '@flowmate/contracts/validation';
 import type { AgentRunEntity, AgentsRepository, RunHistoryRepository, RunsRepository, SchedulesRepository } from '@flowmate/db';
 
 export interface ScheduleActivitiesDependencies {
@@ -44,16 +45,23 @@ export const createScheduleActivities = ({ agents, schedules, runs, history, tas
       const schedule = await schedules.findByAgent(agentId);
       if (!agent || !schedule) return { outcome: 'agentGone' };
       const policy = agent.definition.concurrency?.policy ?? 'allow';
+      const newRun = {
+        userId: agent.userId,
+        agentId,
+        agentVersion: agent.version,
+        trigger: 'schedule' as const,
+        input: schedule.spec.input,
+        idempotencyKey: `schedule:${fireId}`,
+        scheduledAt: new Date(scheduledAt),
+      };
+      // The agent may have changed its inputSchema since the schedule was saved.
+      const problems = agent.definition.inputSchema ? runInputProblems(agent.definition.inputSchema, schedule.spec.input) : [];
+      if (problems.length > 0) {
+        const message = `the schedule's input does not fit the agent's inputSchema: ${problemsInOneLine(problems)}`;
+        return { outcome: 'refused', runId: (await runs.createFailed(newRun, { type: FAILURE_TYPES.invalidInput, message })).id };
+      }
       const admission = await runs.admitQueued(
-        {
-          userId: agent.userId,
-          agentId,
-          agentVersion: agent.version,
-          trigger: 'schedule',
-          input: schedule.spec.input,
-          idempotencyKey: `schedule:${fireId}`,
-          scheduledAt: new Date(scheduledAt),
-        },
+        newRun,
         policy,
         { recordRefusal: { type: FAILURE_TYPES.concurrencyRejected, message: 'a run of this agent was still active, and its concurrency policy is "reject"' } },
       );

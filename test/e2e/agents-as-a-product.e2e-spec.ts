@@ -164,4 +164,55 @@ describe('Agents as a product (e2e)', () => {
     await stack.http.post(`${agents}/${id}/clone`).set('Authorization', ada.bearer).send({ name: '' }).expect(400);
     await stack.http.post(`${agents}/${id}/clone`).set('Authorization', bob.bearer).send({}).expect(404);
   });
+
+  describe('declared inputs', () => {
+    const inputSchema = {
+      type: 'object',
+      properties: { team: { type: 'string', minLength: 1 }, days: { type: 'integer', minimum: 1, maximum: 31 } },
+      required: ['team'],
+      additionalProperties: false,
+    };
+    const declared: AgentDefinition = {
+      name: 'Team report',
+      inputSchema,
+      microAgents: [{ key: 'say', tools: ['text.render'], steps: [{ id: 'render', tool: 'text.render', args: { template: 'Report for {{input.team}} over {{input.days}} days' } }] }],
+    };
+
+    it('refuses a schema that is not one, or templates reading inputs it does not declare', async () => {
+      const notObject = await stack.http.post(agents).set('Authorization', ada.bearer).send({ ...declared, inputSchema: { type: 'string' } }).expect(400);
+      expect(notObject.body.details).toEqual(expect.arrayContaining([{ path: 'inputSchema.type', message: expect.stringContaining('"object"') }]));
+      const broken = await stack.http.post(agents).set('Authorization', ada.bearer).send({ ...declared, inputSchema: { type: 'object', properties: { team: { type: 'text' } } } }).expect(400);
+      expect(broken.body.details).toEqual(expect.arrayContaining([{ path: 'inputSchema', message: expect.stringContaining('not a valid JSON Schema') }]));
+      const undeclared = await stack.http
+        .post(agents)
+        .set('Authorization', ada.bearer)
+        .send({ ...declared, microAgents: [{ ...declared.microAgents[0], steps: [{ id: 'render', tool: 'text.render', args: { template: 'For {{input.owner}}' } }] }] })
+        .expect(400);
+      expect(undeclared.body.details).toEqual([{ path: 'microAgents[0].steps[0].args.template', message: '{{input.owner}} reads input "owner", which inputSchema does not declare' }]);
+      const webhook = await stack.http
+        .post(agents)
+        .set('Authorization', ada.bearer)
+        .send({ ...declared, triggers: [{ type: 'github', events: ['pull_request.opened'], repository: 'acme/web' }] })
+        .expect(400);
+      expect(webhook.body.details).toEqual([{ path: 'triggers[0].events[0]', message: expect.stringContaining('would not fit inputSchema') }]);
+    });
+
+    it('checks every start against the schema: runs, reruns and schedules, every problem by path', async () => {
+      const id = await create(declared);
+      const bad = await stack.http.post(`${agents}/${id}/run`).set('Authorization', ada.bearer).send({ input: { days: 40, extra: 1 } }).expect(400);
+      expect(bad.body.details).toEqual(
+        expect.arrayContaining([
+          { path: 'input.team', message: 'is required' },
+          { path: 'input.extra', message: 'is not declared in the agent’s inputSchema' },
+          { path: 'input.days', message: expect.stringContaining('<= 31') },
+        ]),
+      );
+      const { runId } = (await stack.http.post(`${agents}/${id}/run`).set('Authorization', ada.bearer).send({ input: { team: 'web', days: 7 } }).expect(202)).body;
+      const run = await pollUntil(async () => (await stack.http.get(`/api/v1/runs/${runId}`).set('Authorization', ada.bearer)).body, (body) => TERMINAL_RUN_STATUSES.includes(body.status), 20_000);
+      expect(run.output.say.text).toBe('Report for web over 7 days');
+      await stack.http.post(`/api/v1/runs/${runId}/rerun`).set('Authorization', ada.bearer).send({ input: { team: '' } }).expect(400);
+      const schedule = await stack.http.put(`${agents}/${id}/schedule`).set('Authorization', ada.bearer).send({ intervalSeconds: 3600, input: { days: 2 } }).expect(400);
+      expect(schedule.body.details).toEqual([{ path: 'input.team', message: 'is required' }]);
+    });
+  });
 });

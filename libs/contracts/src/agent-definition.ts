@@ -82,6 +82,8 @@ export interface AgentDefinition {
   concurrency?: AgentConcurrency;
   notify?: AgentNotify;
   triggers?: AgentTrigger[];
+  /** A JSON Schema (type "object") of the run input: every start is checked against it, and `{{input.x}}` must name a declared property. */
+  inputSchema?: JsonObject;
 }
 
 export const DEFINITION_LIMITS = {

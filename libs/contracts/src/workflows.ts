@@ -187,6 +187,8 @@ export const FAILURE_TYPES = {
   reusedOutputMissing: 'ReusedOutputMissing',
   /** A scheduled fire found a run of its agent active, under the concurrency policy `reject`. */
   concurrencyRejected: 'ConcurrencyRejected',
+  /** A start nobody could be answered for (a fire, a webhook) had an input its agent's inputSchema refuses. */
+  invalidInput: 'InvalidInput',
 } as const;
 
 export const TOOL_ACTIVITY_OPTIONS = {

@@ -4,6 +4,7 @@ import { TemporalSchedulesModule } from '../schedules/temporal-schedules.module'
 import { AgentsController } from './agents.controller';
 import { credentialCipherProvider } from '../integrations/credential-cipher.provider';
 import { AgentsService } from './agents.service';
+import { DefinitionChecks } from './definition-checks';
 import { TriggerAccess } from './trigger-access';
 import { AgentVersionsController } from './versions/agent-versions.controller';
 import { AgentVersionsService } from './versions/agent-versions.service';
@@ -11,7 +12,7 @@ import { AgentVersionsService } from './versions/agent-versions.service';
 @Module({
   imports: [ModelsModule, TemporalSchedulesModule],
   controllers: [AgentsController, AgentVersionsController],
-  providers: [AgentsService, AgentVersionsService, TriggerAccess, credentialCipherProvider],
-  exports: [AgentsService],
+  providers: [AgentsService, AgentVersionsService, TriggerAccess, DefinitionChecks, credentialCipherProvider],
+  exports: [AgentsService, DefinitionChecks],
 })
 export class AgentsModule {}

@@ -1,5 +1,5 @@
 import type { AppConfig } from '@flowmate/config';
-import { agentRefs, type JsonObject, type JsonValue, type RunTrigger } from '@flowmate/contracts';
+import { agentRefs, FAILURE_TYPES, type JsonObject, type JsonValue, type RunTrigger } from '@flowmate/contracts';
 import { RunsRepository, type AgentEntity, type AgentRunEntity, type NewRun } from '@flowmate/db';
 import { BadRequestException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import stableStringify from 'fast-json-stable-stringify';
@@ -12,8 +12,10 @@ import { withCursorCheck } from '../common/invalid-cursor';
 import type { PageDto } from '../common/page-query.dto';
 import { toRunResponse, toRunStarted, toRunSummary, type ListRunsQueryDto, type RunDto, type RunStartedDto, type RunSummaryDto, type StartRunDto, type StepOutputDto, type DelegateTaskDto } from './dto/run.dto';
 import type { RunTarget } from '@flowmate/contracts/run-start';
+import { problemsInOneLine } from '@flowmate/contracts/validation';
 import { RunAdmission } from './run-admission';
 import { RunCanceller, type CancelRequested } from './run-canceller';
+import { assertInputFits, inputProblemsFor } from './run-input';
 import { RunLauncher } from './run-launcher';
 import { RerunPlanner } from './rerun/rerun-planner';
 import type { RerunRunDto } from './rerun/rerun-run.dto';
@@ -48,6 +50,7 @@ export class RunsService {
     checkIdempotencyKey(idempotencyKey);
     const agent = await this.agents.findOwned(user, agentId);
     const input = dto.input ?? {};
+    assertInputFits(agent.definition, input);
     const run = { userId: user.id, agentId: agent.id, agentVersion: agent.version, trigger: 'manual' as const, input };
     return this.begin(run, { agentId: agent.id, input }, idempotencyKey, { agent });
   }
@@ -59,6 +62,8 @@ export class RunsService {
     const refs = agentRefs(agents.map((agent) => agent.name));
     const candidates = agents.map((agent, index) => ({ ref: refs[index], agentId: agent.id, agentVersion: agent.version, definition: agent.definition }));
     const input = dto.input ?? {};
+    // Any of them may be picked for the task, and would read the input.
+    for (const agent of agents) assertInputFits(agent.definition, input);
     const run = { userId: user.id, agentId: null, agentVersion: null, task: dto.task, trigger: 'delegate' as const, input };
     const request = { task: dto.task, agentIds: agents.map((agent) => agent.id), input };
     return this.begin(run, request, idempotencyKey, { delegation: { task: dto.task, candidates } });
@@ -70,6 +75,12 @@ export class RunsService {
    */
   async startTriggered(agent: AgentEntity, trigger: RunTrigger, input: JsonObject, idempotencyKey: string): Promise<RunStartedDto> {
     const run = { userId: agent.userId, agentId: agent.id, agentVersion: agent.version, trigger, input };
+    const problems = inputProblemsFor(agent.definition, input);
+    if (problems.length > 0) {
+      // Nobody waits on this answer: the run itself says why it did not start.
+      const message = `the event's input does not fit the agent's inputSchema: ${problemsInOneLine(problems)}`;
+      return toRunStarted(await this.runs.createFailed({ ...run, idempotencyKey }, { type: FAILURE_TYPES.invalidInput, message }), this.launcher.uiLink);
+    }
     return this.begin(run, { agentId: agent.id, trigger, input }, idempotencyKey, { agent });
   }
 
@@ -77,6 +88,7 @@ export class RunsService {
   async rerun(user: AuthUser, id: string, dto: RerunRunDto, idempotencyKey?: string): Promise<RunStartedDto> {
     checkIdempotencyKey(idempotencyKey);
     const { run, request, target } = await this.reruns.plan(await this.ownedRun(user, id), dto);
+    if ('agent' in target) assertInputFits(target.agent.definition, run.input);
     return this.begin(run, request, idempotencyKey, target);
   }
 

@@ -3,6 +3,7 @@ import { RunsRepository, SchedulesRepository, type StoredSchedule } from '@flowm
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
 import { AgentsService } from '../agents/agents.service';
+import { assertInputFits } from '../runs/run-input';
 import type { BackfillScheduleDto, PutScheduleDto, ScheduleDto, ScheduleFiredDto, ScheduleQueryDto } from './dto/schedule.dto';
 import { overlapPolicyOf } from './schedule-options';
 import { fireTimesIn, previewWindows } from './schedule-times';
@@ -32,8 +33,9 @@ export class SchedulesService {
   ) {}
 
   async put(user: AuthUser, agentId: string, dto: PutScheduleDto): Promise<ScheduleDto> {
-    await this.agents.findOwned(user, agentId);
+    const agent = await this.agents.findOwned(user, agentId);
     const spec = specOf(dto);
+    assertInputFits(agent.definition, spec.input);
     await this.temporal.apply({ agentId, userId: user.id, spec });
     return this.view(await this.schedules.upsert(user.id, agentId, spec));
   }

@@ -232,4 +232,9 @@ export class AgentDefinitionDto implements AgentDefinition {
   @ValidateNested({ each: true })
   @Type(() => GitHubTriggerDto)
   triggers?: GitHubTriggerDto[];
+
+  /** A JSON Schema of the run input (type "object"): every start is checked against it. */
+  @IsOptional()
+  @IsObject()
+  inputSchema?: JsonObject;
 }

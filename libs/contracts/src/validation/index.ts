@@ -3,3 +3,4 @@ export * from './tool-args.validator';
 export * from './validate-agent-definition';
 export * from './validation-problem';
 export * from './definition-schemas';
+export * from './input-schema';

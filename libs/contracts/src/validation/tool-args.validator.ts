@@ -1,7 +1,8 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { WHOLE_TEMPLATE_PATTERN } from '../templates';
 import { TOOLS, type JsonSchema, type ToolName } from '../tools';
-import { joinPath, type ValidationProblem } from './validation-problem';
+import { ajvProblems } from './ajv-problems';
+import type { ValidationProblem } from './validation-problem';
 
 const WHOLE_TEMPLATE_SCHEMA = { type: 'string', pattern: WHOLE_TEMPLATE_PATTERN };
 const TEMPLATE_BRANCH = /^#\/properties\/[^/]+\/anyOf\/1\//;
@@ -42,21 +43,9 @@ function allowWholeTemplates(schema: JsonSchema): JsonSchema {
 }
 
 function toProblems(errors: readonly ErrorObject[], path: string): ValidationProblem[] {
-  return errors
-    .filter((error) => error.keyword !== 'anyOf' && !TEMPLATE_BRANCH.test(error.schemaPath))
-    .map((error) => ({ path: instancePath(path, error), message: describe(error) }));
-}
-
-function instancePath(base: string, error: ErrorObject): string {
-  const segments = error.instancePath.split('/').filter(Boolean);
-  if (error.keyword === 'additionalProperties') segments.push(String(error.params.additionalProperty));
-  if (error.keyword === 'required') segments.push(String(error.params.missingProperty));
-  return segments.reduce((at, segment) => joinPath(at, segment), base);
-}
-
-function describe(error: ErrorObject): string {
-  if (error.keyword === 'additionalProperties') return 'is not an argument of this tool';
-  if (error.keyword === 'required') return 'is required';
-  if (error.keyword === 'enum') return `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
-  return error.message ?? 'is invalid';
+  return ajvProblems(
+    errors.filter((error) => error.keyword !== 'anyOf' && !TEMPLATE_BRANCH.test(error.schemaPath)),
+    path,
+    'is not an argument of this tool',
+  );
 }

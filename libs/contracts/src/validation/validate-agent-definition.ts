@@ -8,6 +8,7 @@ import { RUN_SUMMARY } from '../llm-prompt';
 import { listTemplateReferences, parseTemplateExpression, TemplateError } from '../templates';
 import { isToolName } from '../tools';
 import { AgentDefinitionDto } from './agent-definition.dto';
+import { declaredInputs, inputSchemaProblems } from './input-schema';
 import { checkDefinitionArgs } from './tool-args.validator';
 import { flattenValidationErrors, joinPath, type ValidationProblem } from './validation-problem';
 
@@ -43,7 +44,25 @@ function findDefinitionProblems(definition: AgentDefinition): ValidationProblem[
     ...dependencyProblems(microAgents),
     ...microAgents.flatMap((agent, index) => microAgentProblems(microAgents, agent, `microAgents[${index}]`)),
     ...toolCallBudgetProblems(definition),
+    ...declaredInputProblems(definition),
   ];
+}
+
+/** With an `inputSchema`, it must be a schema of an object, and every `{{input.x}}` must name one of its properties. */
+function declaredInputProblems({ inputSchema, microAgents }: AgentDefinition): ValidationProblem[] {
+  if (!inputSchema) return [];
+  const schemaProblems = inputSchemaProblems(inputSchema, 'inputSchema');
+  const declared = declaredInputs(inputSchema);
+  const undeclared = microAgents.flatMap((agent, agentIndex) =>
+    (agent.steps ?? []).flatMap((step, stepIndex) =>
+      listTemplateReferences(step.args).flatMap(({ at, expression }) => {
+        const [root, name] = expression.split('.');
+        if (root !== 'input' || name === undefined || declared.has(name)) return [];
+        return [{ path: joinPath(`microAgents[${agentIndex}].steps[${stepIndex}].args`, at), message: `{{${expression}}} reads input "${name}", which inputSchema does not declare` }];
+      }),
+    ),
+  );
+  return [...schemaProblems, ...undeclared];
 }
 
 function duplicateKeyProblems(microAgents: readonly MicroAgentDefinition[]): ValidationProblem[] {

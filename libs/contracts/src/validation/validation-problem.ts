@@ -23,3 +23,6 @@ export function flattenValidationErrors(errors: readonly ValidationError[], pare
 function stripPropertyPrefix(message: string, property: string): string {
   return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
 }
+
+/** Problems as one line, for a run error or a log: `input.owner is required; input.day must be string`. */
+export const problemsInOneLine = (problems: readonly ValidationProblem[]): string => problems.map((problem) => `${problem.path} ${problem.message}`).join('; ');

@@ -116,10 +116,7 @@ export class RunsRepository {
       const activeRunIds = await activeRunsOf(tx, agentId);
       if (activeRunIds.length > 0 && policy === 'reject') {
         if (!recordRefusal) return { refused: true, activeRunIds };
-        const { run: refused } = await this.insertQueued(tx, run, null);
-        await tx.query(`UPDATE agent_runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [refused.id, recordRefusal]);
-        await appendRunEvent(tx, refused.id, 'run.finished', { status: 'failed', error: recordRefusal });
-        return { refused: true, activeRunIds, run: { ...refused, status: 'failed', error: recordRefusal } };
+        return { refused: true, activeRunIds, run: await this.insertFailed(tx, run, recordRefusal) };
       }
       return { ...(await this.insertQueued(tx, run, activeRunIds.length > 0 ? 'concurrency' : null)), activeRunIds };
     });
@@ -152,6 +149,22 @@ export class RunsRepository {
       await tx.query(`UPDATE agent_runs SET held_by = NULL WHERE id = $1`, [next.id]);
       return next;
     });
+  }
+
+  /**
+   * Stores a run that could not start, failed with `error`: a start nobody was there to answer (a
+   * scheduled fire, a webhook) leaves a trace of why. With its idempotency key already used, that run.
+   */
+  createFailed(run: NewRun, error: RunError): Promise<AgentRunEntity> {
+    return this.runs.manager.transaction((tx) => this.insertFailed(tx, run, error));
+  }
+
+  private async insertFailed(tx: EntityManager, run: NewRun, error: RunError): Promise<AgentRunEntity> {
+    const { run: stored, created } = await this.insertQueued(tx, run, null);
+    if (!created) return stored;
+    await tx.query(`UPDATE agent_runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [stored.id, error]);
+    await appendRunEvent(tx, stored.id, 'run.finished', { status: 'failed', error });
+    return { ...stored, status: 'failed', error };
   }
 
   private async insertQueued(db: EntityManager, run: NewRun, heldBy: RunHold | null): Promise<{ run: AgentRunEntity; created: boolean }> {

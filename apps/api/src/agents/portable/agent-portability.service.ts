@@ -2,9 +2,9 @@ import { DEFINITION_LIMITS } from '@flowmate/contracts';
 import { SchedulesRepository } from '@flowmate/db';
 import { BadRequestException, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import type { AuthUser } from '../../auth/auth-user';
-import { ModelCatalog } from '../../models/model-catalog';
 import { SchedulesService } from '../../schedules/schedules.service';
 import { AgentsService } from '../agents.service';
+import { DefinitionChecks } from '../definition-checks';
 import type { AgentResponseDto } from '../dto/agent-response.dto';
 import type { CloneAgentDto } from './clone-agent.dto';
 import { readPortable, toPortable, type PortableAgentDocument } from './portable-agent';
@@ -18,7 +18,7 @@ export class AgentPortabilityService {
     private readonly agents: AgentsService,
     private readonly schedules: SchedulesService,
     private readonly storedSchedules: SchedulesRepository,
-    private readonly models: ModelCatalog,
+    private readonly checks: DefinitionChecks,
   ) {}
 
   async export(user: AuthUser, id: string): Promise<PortableAgentDocument> {
@@ -29,7 +29,7 @@ export class AgentPortabilityService {
   /** Checked like a create; the schedule it carries is created paused, for its new owner to look at first. */
   async import(user: AuthUser, document: unknown): Promise<AgentResponseDto> {
     const read = readPortable(document);
-    const problems = read.ok ? this.models.problemsOf(read.definition).map((problem) => ({ ...problem, path: `agent.${problem.path}` })) : read.problems;
+    const problems = read.ok ? this.checks.problemsOf(read.definition).map((problem) => ({ ...problem, path: `agent.${problem.path}` })) : read.problems;
     if (!read.ok || problems.length > 0) throw new BadRequestException({ message: 'The agent document is invalid', details: problems });
     const agent = await this.agents.create(user, read.definition);
     if (!read.schedule) return agent;
