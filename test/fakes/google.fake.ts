@@ -137,6 +137,9 @@ function matches(message: GmailMessage, query: string): boolean {
     .split(/\s+/)
     .filter(Boolean)
     .every((term) => {
+      // Gmail's label operators, as its search reads them.
+      if (term === 'is:unread') return (message.labelIds ?? ['INBOX']).includes('UNREAD');
+      if (term === 'in:inbox') return (message.labelIds ?? ['INBOX']).includes('INBOX');
       const [, field, word] = /^(from|subject):(.+)$/.exec(term) ?? [undefined, undefined, term];
       const haystack = field === 'from' ? message.from : field === 'subject' ? message.subject : `${message.subject} ${message.from} ${message.snippet ?? ''}`;
       return haystack.toLowerCase().includes(word);

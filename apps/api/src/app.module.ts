@@ -3,7 +3,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import type { HttpLogger } from 'pino-http';
 import { AgentsModule } from './agents/agents.module';
-import { AgentPortabilityModule } from './agents/portable/agent-portability.module';
+import { AgentCreationModule } from './agents/creation/agent-creation.module';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './core/app-config.provider';
@@ -25,7 +25,7 @@ export class AppModule {
   static forRoot(config: AppConfig, requestLogger: HttpLogger): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(config), LoggingModule.forRoot(requestLogger), DatabaseModule, TemporalModule, AuthModule, AgentsModule, RunsModule, ApprovalsModule, ModelsModule, IntegrationsModule, WebhooksModule, SchedulesModule, AgentPortabilityModule],
+      imports: [AppConfigModule.forRoot(config), LoggingModule.forRoot(requestLogger), DatabaseModule, TemporalModule, AuthModule, AgentsModule, RunsModule, ApprovalsModule, ModelsModule, IntegrationsModule, WebhooksModule, SchedulesModule, AgentCreationModule],
       controllers: [ToolsController, HealthController],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

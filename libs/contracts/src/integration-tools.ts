@@ -87,8 +87,8 @@ export const INTEGRATION_TOOLS = Object.fromEntries([
     'calendar.listEvents',
     'google',
     false,
-    'Events of a Google Calendar (default: primary), in start order: {items: [{id, summary, start, end, url, attendees}]}.',
-    schema([], { calendarId: text(200), timeMin: dateTime, timeMax: dateTime, maxResults }),
+    'Events of a Google Calendar (default: primary), in start order: {items: [{id, summary, start, end, url, attendees}]}. withinHours: from now to that many hours ahead, instead of timeMin/timeMax.',
+    schema([], { calendarId: text(200), timeMin: dateTime, timeMax: dateTime, withinHours: { type: 'integer', minimum: 1, maximum: 24 * 31 }, maxResults }),
   ),
   tool(
     'calendar.createEvent',

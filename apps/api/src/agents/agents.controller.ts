@@ -15,12 +15,6 @@ import { ListAgentsQueryDto } from './dto/list-agents-query.dto';
 export class AgentsController {
   constructor(private readonly agents: AgentsService) {}
 
-  @Post()
-  @ApiBody({ type: AgentDefinitionDto })
-  create(@CurrentUser() user: AuthUser, @Body(AgentDefinitionPipe) definition: AgentDefinition): Promise<AgentResponseDto> {
-    return this.agents.create(user, definition);
-  }
-
   @Get()
   list(@CurrentUser() user: AuthUser, @Query() query: ListAgentsQueryDto): Promise<PageDto<AgentResponseDto>> {
     return this.agents.list(user, query);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ModelsModule } from '../models/models.module';
 import { TemporalSchedulesModule } from '../schedules/temporal-schedules.module';
+import { AgentDefinitionPipe } from './agent-definition.pipe';
 import { AgentsController } from './agents.controller';
 import { credentialCipherProvider } from '../integrations/credential-cipher.provider';
 import { AgentsService } from './agents.service';
@@ -12,7 +13,7 @@ import { AgentVersionsService } from './versions/agent-versions.service';
 @Module({
   imports: [ModelsModule, TemporalSchedulesModule],
   controllers: [AgentsController, AgentVersionsController],
-  providers: [AgentsService, AgentVersionsService, TriggerAccess, DefinitionChecks, credentialCipherProvider],
-  exports: [AgentsService, DefinitionChecks],
+  providers: [AgentsService, AgentVersionsService, TriggerAccess, DefinitionChecks, AgentDefinitionPipe, credentialCipherProvider],
+  exports: [AgentsService, DefinitionChecks, AgentDefinitionPipe],
 })
 export class AgentsModule {}

@@ -125,8 +125,12 @@ export function createGoogleTools({ apiUrl }: { apiUrl: string }): IntegrationTo
       return { id: data.id ?? null };
     }),
     'calendar.listEvents': withGoogle(
-      async ({ calendarId = 'primary', timeMin, timeMax, maxResults = MAX_RESULTS.default }: { calendarId?: string; timeMin?: string; timeMax?: string; maxResults?: number }, call) => {
+      async (
+        { calendarId = 'primary', maxResults = MAX_RESULTS.default, ...window }: { calendarId?: string; timeMin?: string; timeMax?: string; withinHours?: number; maxResults?: number },
+        call,
+      ) => {
         const api = calendar({ version: 'v3', ...options(apiUrl, call) });
+        const { timeMin, timeMax } = eventWindow(window);
         const events: calendar_v3.Schema$Event[] = [];
         let pageToken: string | undefined;
         do {
@@ -165,4 +169,11 @@ export function createGoogleTools({ apiUrl }: { apiUrl: string }): IntegrationTo
       },
     ),
   };
+}
+
+/** `withinHours` is the window from the moment of the call, for agents that run on a schedule ("today's events"). */
+function eventWindow({ timeMin, timeMax, withinHours }: { timeMin?: string; timeMax?: string; withinHours?: number }): { timeMin?: string; timeMax?: string } {
+  if (withinHours === undefined) return { timeMin, timeMax };
+  const now = Date.now();
+  return { timeMin: new Date(now).toISOString(), timeMax: new Date(now + withinHours * 3600 * 1000).toISOString() };
 }
