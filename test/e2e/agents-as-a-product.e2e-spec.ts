@@ -113,6 +113,8 @@ describe('Agents as a product (e2e)', () => {
     expect(scheduleGone).toBe(true);
     expect((await stack.http.get(`/api/v1/runs/${runId}`).set('Authorization', ada.bearer).expect(200)).body).toMatchObject({ agentId: null, agentVersionUrl: null });
     await stack.http.get(`${agents}/${kept}`).set('Authorization', ada.bearer).expect(200);
+    const audit = await stack.http.get(`/api/v1/audit?objectId=${id}&action=agent.purged`).set('Authorization', ada.bearer).expect(200);
+    expect(audit.body.items).toEqual([expect.objectContaining({ action: 'agent.purged', actorUserId: null, details: { name: 'Digest' } })]);
   });
 
   it('exports an agent with its schedule and nothing of its owner; an import elsewhere recreates it, schedule paused, and exports the same', async () => {

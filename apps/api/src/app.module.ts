@@ -5,6 +5,7 @@ import type { HttpLogger } from 'pino-http';
 import { AgentsModule } from './agents/agents.module';
 import { AgentCreationModule } from './agents/creation/agent-creation.module';
 import { ApprovalsModule } from './approvals/approvals.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfigModule } from './core/app-config.provider';
 import { DatabaseModule } from './core/database.module';
@@ -25,7 +26,7 @@ export class AppModule {
   static forRoot(config: AppConfig, requestLogger: HttpLogger): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(config), LoggingModule.forRoot(requestLogger), DatabaseModule, TemporalModule, AuthModule, AgentsModule, RunsModule, ApprovalsModule, ModelsModule, IntegrationsModule, WebhooksModule, SchedulesModule, AgentCreationModule],
+      imports: [AppConfigModule.forRoot(config), LoggingModule.forRoot(requestLogger), DatabaseModule, TemporalModule, AuthModule, AgentsModule, RunsModule, ApprovalsModule, ModelsModule, IntegrationsModule, WebhooksModule, SchedulesModule, AgentCreationModule, AuditModule],
       controllers: [ToolsController, HealthController],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

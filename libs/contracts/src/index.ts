@@ -1,5 +1,6 @@
 export * from './agent-definition';
 export * from './agent-graph';
+export * from './audit';
 export * from './delegation';
 export * from './integration-tools';
 export * from './json';

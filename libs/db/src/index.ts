@@ -17,3 +17,5 @@ export * from './repositories/notification-targets.repository';
 export * from './repositories/run-events.repository';
 export * from './repositories/webhook-deliveries.repository';
 export * from './repositories/schedules.repository';
+export * from './repositories/audit-events.repository';
+export { auditActor, type AuditActor } from './repositories/audit';

@@ -1,5 +1,5 @@
 import { DEFINITION_LIMITS, type AgentDefinition } from '@flowmate/contracts';
-import { AgentsRepository, SchedulesRepository, type AgentEntity } from '@flowmate/db';
+import { AgentsRepository, SchedulesRepository, type AgentEntity, type AgentOrigin } from '@flowmate/db';
 import { ConflictException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user';
 import { withCursorCheck } from '../common/invalid-cursor';
@@ -20,9 +20,9 @@ export class AgentsService {
     private readonly temporalSchedules: TemporalSchedules,
   ) {}
 
-  async create(user: AuthUser, definition: AgentDefinition): Promise<AgentResponseDto> {
+  async create(user: AuthUser, definition: AgentDefinition, origin?: AgentOrigin): Promise<AgentResponseDto> {
     await this.triggers.check(user, definition);
-    return toAgentResponse(await this.agents.create(user.id, definition));
+    return toAgentResponse(await this.agents.create(user.id, definition, origin));
   }
 
   async list(user: AuthUser, query: ListAgentsQueryDto): Promise<PageDto<AgentResponseDto>> {

@@ -2,6 +2,7 @@ import type { AppConfig } from '@flowmate/config';
 import {
   AgentsRepository,
   ApprovalsRepository,
+  AuditEventsRepository,
   AuthTokensRepository,
   CircuitBreakersRepository,
   CredentialsRepository,
@@ -38,6 +39,7 @@ const REPOSITORIES = [
   OAuthStatesRepository,
   WebhookDeliveriesRepository,
   SchedulesRepository,
+  AuditEventsRepository,
 ];
 
 const repositoryProviders: Provider[] = REPOSITORIES.map((Repository) => ({

@@ -1,10 +1,17 @@
-import { FAILURE_TYPES, type AgentDefinition } from '@flowmate/contracts';
+import { FAILURE_TYPES, type AgentDefinition, type JsonObject } from '@flowmate/contracts';
 import { IsNull, Not, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { AgentEntity, AgentVersionEntity } from '../entities';
 import { columnValues } from './column-values';
 import { pageNewestFirst, type Page, type PageRequest } from './page';
+import { recordAudit } from './audit';
 import { appendRunEvent } from './run-events';
 import { updateReturning } from './update-returning';
+
+/** Where a new agent came from: an import is its own audit action; `details` say which template or agent. */
+export interface AgentOrigin {
+  imported?: boolean;
+  details?: JsonObject;
+}
 
 /** One version of an agent as it was saved. */
 export interface StoredVersion {
@@ -33,11 +40,13 @@ export class AgentsRepository {
     this.agents = db.getRepository(AgentEntity);
   }
 
-  create(userId: string, definition: AgentDefinition): Promise<AgentEntity> {
+  /** `origin` says where it came from, for the audit log (a template, an import, a clone). */
+  create(userId: string, definition: AgentDefinition, origin: AgentOrigin = {}): Promise<AgentEntity> {
     return this.db.transaction(async (tx) => {
       const agents = tx.getRepository(AgentEntity);
       const agent = await agents.save(agents.create({ userId, name: definition.name, definition, version: 1 }));
       await recordVersion(tx, agent, { createdAt: agent.createdAt, createdBy: userId });
+      await recordAudit(tx, { action: origin.imported ? 'agent.imported' : 'agent.created', ownerId: userId, objectType: 'agent', objectId: agent.id, details: { name: agent.name, version: 1, ...origin.details } });
       return agent;
     });
   }
@@ -119,6 +128,7 @@ export class AgentsRepository {
       if (!affected) return null;
       const agent = await tx.findOneByOrFail(AgentEntity, { id, userId });
       await recordVersion(tx, agent, { createdAt: agent.updatedAt, createdBy: userId, restoredFrom });
+      await recordAudit(tx, { action: 'agent.updated', ownerId: userId, objectType: 'agent', objectId: id, details: { version: agent.version, ...(restoredFrom ? { restoredFrom } : {}) } });
       return agent;
     });
   }
@@ -139,24 +149,34 @@ export class AgentsRepository {
         [id, userId, error],
       );
       for (const run of held) await appendRunEvent(tx, run.id, 'run.finished', { status: 'cancelled', error });
+      await recordAudit(tx, { action: 'agent.deleted', ownerId: userId, objectType: 'agent', objectId: id });
       return true;
     });
   }
 
   /** Takes the agent out of the trash; null when it is not the user's or not there. */
-  async restoreOwned(userId: string, id: string): Promise<AgentEntity | null> {
-    const { affected } = await this.agents.update({ id, userId, deletedAt: Not(IsNull()) }, columnValues<AgentEntity>({ deletedAt: null }));
-    return affected ? this.agents.findOneByOrFail({ id, userId }) : null;
+  restoreOwned(userId: string, id: string): Promise<AgentEntity | null> {
+    return this.db.transaction(async (tx) => {
+      const { affected } = await tx.update(AgentEntity, { id, userId, deletedAt: Not(IsNull()) }, columnValues<AgentEntity>({ deletedAt: null }));
+      if (!affected) return null;
+      await recordAudit(tx, { action: 'agent.restored', ownerId: userId, objectType: 'agent', objectId: id });
+      return tx.findOneByOrFail(AgentEntity, { id, userId });
+    });
   }
 
   /** Deletes up to `limit` agents trashed before `trashedBefore`, with their versions and schedules rows; returns their ids. */
-  async purgeTrashed(trashedBefore: Date, limit: number): Promise<string[]> {
-    const purged = await updateReturning<{ id: string }>(
-      this.db,
-      `DELETE FROM agents WHERE id IN (SELECT id FROM agents WHERE deleted_at < $1 ORDER BY deleted_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING id`,
-      [trashedBefore, limit],
-    );
-    return purged.map((row) => row.id);
+  purgeTrashed(trashedBefore: Date, limit: number): Promise<string[]> {
+    return this.db.transaction(async (tx) => {
+      const purged = await updateReturning<{ id: string; user_id: string; name: string }>(
+        tx,
+        `DELETE FROM agents WHERE id IN (SELECT id FROM agents WHERE deleted_at < $1 ORDER BY deleted_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING id, user_id, name`,
+        [trashedBefore, limit],
+      );
+      for (const agent of purged) {
+        await recordAudit(tx, { action: 'agent.purged', ownerId: agent.user_id, actorUserId: null, objectType: 'agent', objectId: agent.id, details: { name: agent.name } });
+      }
+      return purged.map((row) => row.id);
+    });
   }
 }
 

@@ -2,6 +2,7 @@ import type { ApprovalStatus, ApprovalTimeoutOutcome, ApprovalVerdict, JsonValue
 import type { DataSource, Repository } from 'typeorm';
 import { ApprovalEntity } from '../entities';
 import { pageNewestFirst, type Page, type PageRequest } from './page';
+import { recordAudit } from './audit';
 import { appendRunEvent, eventPreview } from './run-events';
 import { updateReturning } from './update-returning';
 import { toolStepKey } from './run-history.repository';
@@ -67,14 +68,23 @@ export class ApprovalsRepository {
    */
   async decide(verdict: ApprovalVerdict, rejection: { type: string; message: string }): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const [decided] = await updateReturning<{ run_id: string; micro_agent_key: string; step_key: string }>(
+      const [decided] = await updateReturning<{ run_id: string; user_id: string; micro_agent_key: string; step_key: string }>(
         tx,
         `UPDATE approvals SET status = $2, decided_by = $3, comment = $4, timed_out = $5, decided_at = now()
           WHERE id = $1 AND status = 'pending'
-          RETURNING run_id, micro_agent_key, step_key`,
+          RETURNING run_id, user_id, micro_agent_key, step_key`,
         [verdict.approvalId, verdict.status, verdict.decidedBy, verdict.comment, verdict.timedOut],
       );
       if (!decided) return false;
+      // Decided in the worker: the person is the verdict's (none when the timeout decided), not a request's.
+      await recordAudit(tx, {
+        action: 'approval.decided',
+        ownerId: decided.user_id,
+        actorUserId: verdict.decidedBy,
+        objectType: 'approval',
+        objectId: verdict.approvalId,
+        details: { runId: decided.run_id, status: verdict.status, timedOut: verdict.timedOut },
+      });
       const { run_id: runId, micro_agent_key: microAgentKey, step_key: stepKey } = decided;
       if (verdict.status === 'rejected') {
         await tx.query(`UPDATE run_steps SET status = 'failed', error = $3, finished_at = now() WHERE run_id = $1 AND step_key = $2`, [runId, stepKey, rejection]);

@@ -1,5 +1,6 @@
 import { IsNull, type DataSource, type Repository } from 'typeorm';
 import { MagicLinkEntity, RefreshTokenEntity } from '../entities';
+import { recordAudit } from './audit';
 
 export interface IssuedRefreshToken {
   userId: string;
@@ -22,14 +23,20 @@ export class AuthTokensRepository {
 
   /** Marks the link used and returns its user, or null when unknown, used or expired. Single use even under races. */
   async consumeMagicLink(tokenHash: string): Promise<string | null> {
-    const { raw } = await this.magicLinks
-      .createQueryBuilder()
-      .update()
-      .set({ usedAt: () => 'now()' })
-      .where('token_hash = :tokenHash AND used_at IS NULL AND expires_at > now()', { tokenHash })
-      .returning(['userId'])
-      .execute();
-    return (raw as Array<{ user_id: string }>)[0]?.user_id ?? null;
+    return this.magicLinks.manager.transaction(async (tx) => {
+      const { raw } = await tx
+        .getRepository(MagicLinkEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ usedAt: () => 'now()' })
+        .where('token_hash = :tokenHash AND used_at IS NULL AND expires_at > now()', { tokenHash })
+        .returning(['userId'])
+        .execute();
+      const userId = (raw as Array<{ user_id: string }>)[0]?.user_id;
+      if (!userId) return null;
+      await recordAudit(tx, { action: 'user.signed_in', ownerId: userId, actorUserId: userId, objectType: 'user', objectId: userId, details: { method: 'magic_link' } });
+      return userId;
+    });
   }
 
   async createRefreshToken(userId: string, familyId: string, tokenHash: string, expiresAt: Date): Promise<void> {

@@ -1,6 +1,7 @@
 import type { IntegrationProvider } from '@flowmate/contracts';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { IntegrationCredentialEntity } from '../entities';
+import { recordAudit } from './audit';
 import { columnValues } from './column-values';
 import { derivedRowId, type Seal, type Sealed } from './sealed-row';
 
@@ -29,13 +30,17 @@ export class CredentialsRepository {
   /** Connects (or reconnects) a provider: a new token clears `needsReauth`. */
   async save(userId: string, provider: IntegrationProvider, seal: Seal, fields: ConnectionFields): Promise<IntegrationCredentialEntity> {
     const id = CredentialsRepository.rowIdOf(userId, provider);
-    await this.credentials
-      .createQueryBuilder()
-      .insert()
-      .values(columnValues<IntegrationCredentialEntity>({ id, userId, provider, ...seal(id), ...fields, needsReauth: false }))
-      .orUpdate(['ciphertext', 'key_id', 'account', 'account_id', 'scopes', 'expires_at', 'needs_reauth', 'updated_at'], ['id'])
-      .execute();
-    return this.credentials.findOneByOrFail({ id });
+    return this.db.transaction(async (tx: EntityManager) => {
+      const credentials = tx.getRepository(IntegrationCredentialEntity);
+      await credentials
+        .createQueryBuilder()
+        .insert()
+        .values(columnValues<IntegrationCredentialEntity>({ id, userId, provider, ...seal(id), ...fields, needsReauth: false }))
+        .orUpdate(['ciphertext', 'key_id', 'account', 'account_id', 'scopes', 'expires_at', 'needs_reauth', 'updated_at'], ['id'])
+        .execute();
+      await recordAudit(tx, { action: 'integration.connected', ownerId: userId, objectType: 'integration', objectId: provider, details: { account: fields.account } });
+      return credentials.findOneByOrFail({ id });
+    });
   }
 
   find(userId: string, provider: IntegrationProvider): Promise<IntegrationCredentialEntity | null> {
@@ -47,8 +52,12 @@ export class CredentialsRepository {
   }
 
   async remove(userId: string, provider: IntegrationProvider): Promise<boolean> {
-    const { affected } = await this.credentials.delete({ userId, provider });
-    return (affected ?? 0) > 0;
+    return this.db.transaction(async (tx: EntityManager) => {
+      const { affected } = await tx.delete(IntegrationCredentialEntity, { userId, provider });
+      if (!affected) return false;
+      await recordAudit(tx, { action: 'integration.removed', ownerId: userId, objectType: 'integration', objectId: provider });
+      return true;
+    });
   }
 
   /**

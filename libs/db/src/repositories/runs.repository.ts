@@ -5,6 +5,7 @@ import { AgentRunEntity, RunStepEntity } from '../entities';
 import { columnValues } from './column-values';
 import { updateReturning } from './update-returning';
 import { pageNewestFirst, type Page, type PageRequest } from './page';
+import { recordAudit } from './audit';
 import { appendRunEvent } from './run-events';
 
 export interface NewRun {
@@ -96,7 +97,7 @@ export class RunsRepository {
 
   /** Inserts a queued run; with an idempotency key already used by this user, returns that run instead. */
   createQueued(run: NewRun): Promise<{ run: AgentRunEntity; created: boolean }> {
-    return this.insertQueued(this.runs.manager, run, null);
+    return this.runs.manager.transaction((tx) => this.insertQueued(tx, run, null));
   }
 
   /**
@@ -196,7 +197,16 @@ export class RunsRepository {
       .orIgnore()
       .execute();
     const created = (raw as unknown[]).length > 0;
-    if (created) return { run: await runs.createQueryBuilder('run').where('run.id = :id', { id }).getOneOrFail(), created };
+    if (created) {
+      await recordAudit(db, {
+        action: run.rerunOf ? 'run.rerun' : 'run.started',
+        ownerId: run.userId,
+        objectType: 'run',
+        objectId: id,
+        details: { agentId: run.agentId, trigger: run.trigger, ...(run.rerunOf ? { rerunOf: run.rerunOf } : {}) },
+      });
+      return { run: await runs.createQueryBuilder('run').where('run.id = :id', { id }).getOneOrFail(), created };
+    }
     if (!run.idempotencyKey) throw new Error(`run ${id} was not inserted, and no idempotency key explains it`);
     return { run: (await this.findByIdempotencyKey(db, run.userId, run.idempotencyKey)) as AgentRunEntity, created };
   }
@@ -289,14 +299,18 @@ export class RunsRepository {
    * returns it; undefined when the run has already finished.
    */
   async requestCancel(id: string): Promise<RunCancelRequest | undefined> {
-    const [row] = await updateReturning<{ id: string; status: RunStatus; held_by: RunHold | null; workflow_id: string; cancel_requested_at: Date }>(
-      this.runs.manager,
-      `UPDATE agent_runs SET cancel_requested_at = COALESCE(cancel_requested_at, now())
-        WHERE id = $1 AND status = ANY($2::text[])
-        RETURNING id, status, held_by, workflow_id, cancel_requested_at`,
-      [id, ACTIVE_RUN_STATUSES],
-    );
-    return row && { id: row.id, status: row.status, heldBy: row.held_by, workflowId: row.workflow_id, cancelRequestedAt: row.cancel_requested_at };
+    return this.runs.manager.transaction(async (tx) => {
+      const [row] = await updateReturning<{ id: string; user_id: string; status: RunStatus; held_by: RunHold | null; workflow_id: string; cancel_requested_at: Date }>(
+        tx,
+        `UPDATE agent_runs SET cancel_requested_at = COALESCE(cancel_requested_at, now())
+          WHERE id = $1 AND status = ANY($2::text[])
+          RETURNING id, user_id, status, held_by, workflow_id, cancel_requested_at`,
+        [id, ACTIVE_RUN_STATUSES],
+      );
+      if (!row) return undefined;
+      await recordAudit(tx, { action: 'run.cancelled', ownerId: row.user_id, objectType: 'run', objectId: id });
+      return { id: row.id, status: row.status, heldBy: row.held_by, workflowId: row.workflow_id, cancelRequestedAt: row.cancel_requested_at };
+    });
   }
 
   /** Puts a run the API could not start back in the queue, for a retry with its idempotency key. */

@@ -1,5 +1,6 @@
 import { agentScheduleId, type ScheduleSpec } from '@flowmate/contracts';
 import type { DataSource } from 'typeorm';
+import { recordAudit } from './audit';
 import { updateReturning } from './update-returning';
 
 /** An agent's schedule as FlowMate keeps it: the record Temporal's Schedule is reconciled to. */
@@ -45,13 +46,17 @@ export class SchedulesRepository {
 
   /** The agent's schedule, created or replaced (never for an agent in the trash, which callers refuse). */
   async upsert(userId: string, agentId: string, spec: ScheduleSpec): Promise<StoredSchedule> {
-    const [row] = (await this.db.query(
-      `INSERT INTO schedules (agent_id, user_id, temporal_schedule_id, spec) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (agent_id) DO UPDATE SET spec = EXCLUDED.spec, updated_at = now()
-       RETURNING *, false AS agent_trashed`,
-      [agentId, userId, agentScheduleId(agentId), JSON.stringify(spec)],
-    )) as ScheduleRow[];
-    return toSchedule(row);
+    return this.db.transaction(async (tx) => {
+      const [row] = (await tx.query(
+        `INSERT INTO schedules (agent_id, user_id, temporal_schedule_id, spec) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (agent_id) DO UPDATE SET spec = EXCLUDED.spec, updated_at = now()
+         RETURNING *, false AS agent_trashed`,
+        [agentId, userId, agentScheduleId(agentId), JSON.stringify(spec)],
+      )) as ScheduleRow[];
+      const { input: _input, ...timing } = spec;
+      await recordAudit(tx, { action: 'schedule.saved', ownerId: userId, objectType: 'schedule', objectId: agentId, details: { ...timing } });
+      return toSchedule(row);
+    });
   }
 
   async findByAgent(agentId: string): Promise<StoredSchedule | undefined> {
@@ -60,7 +65,12 @@ export class SchedulesRepository {
   }
 
   async delete(agentId: string): Promise<boolean> {
-    return (await updateReturning(this.db, `DELETE FROM schedules WHERE agent_id = $1 RETURNING 1`, [agentId])).length > 0;
+    return this.db.transaction(async (tx) => {
+      const [deleted] = await updateReturning<{ user_id: string }>(tx, `DELETE FROM schedules WHERE agent_id = $1 RETURNING user_id`, [agentId]);
+      if (!deleted) return false;
+      await recordAudit(tx, { action: 'schedule.deleted', ownerId: deleted.user_id, objectType: 'schedule', objectId: agentId });
+      return true;
+    });
   }
 
   /** Every schedule, a page at a time in agent id order. */

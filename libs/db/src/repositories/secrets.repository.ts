@@ -1,5 +1,6 @@
 import { In, type DataSource, type Repository } from 'typeorm';
 import { UserSecretEntity } from '../entities';
+import { recordAudit } from './audit';
 import { columnValues } from './column-values';
 import { derivedRowId, type Seal, type Sealed } from './sealed-row';
 
@@ -17,13 +18,17 @@ export class SecretsRepository {
 
   async save(userId: string, name: string, seal: Seal): Promise<UserSecretEntity> {
     const id = SecretsRepository.rowIdOf(userId, name);
-    await this.secrets
-      .createQueryBuilder()
-      .insert()
-      .values(columnValues<UserSecretEntity>({ id, userId, name, ...seal(id) }))
-      .orUpdate(['ciphertext', 'key_id', 'updated_at'], ['id'])
-      .execute();
-    return this.secrets.findOneByOrFail({ id });
+    return this.secrets.manager.transaction(async (tx) => {
+      const secrets = tx.getRepository(UserSecretEntity);
+      await secrets
+        .createQueryBuilder()
+        .insert()
+        .values(columnValues<UserSecretEntity>({ id, userId, name, ...seal(id) }))
+        .orUpdate(['ciphertext', 'key_id', 'updated_at'], ['id'])
+        .execute();
+      await recordAudit(tx, { action: 'secret.stored', ownerId: userId, objectType: 'secret', objectId: name });
+      return secrets.findOneByOrFail({ id });
+    });
   }
 
   list(userId: string): Promise<UserSecretEntity[]> {
@@ -35,8 +40,12 @@ export class SecretsRepository {
   }
 
   async remove(userId: string, name: string): Promise<boolean> {
-    const { affected } = await this.secrets.delete({ userId, name });
-    return (affected ?? 0) > 0;
+    return this.secrets.manager.transaction(async (tx) => {
+      const { affected } = await tx.delete(UserSecretEntity, { userId, name });
+      if (!affected) return false;
+      await recordAudit(tx, { action: 'secret.removed', ownerId: userId, objectType: 'secret', objectId: name });
+      return true;
+    });
   }
 
   listNotUnderKey(currentKeyId: string, limit: number): Promise<UserSecretEntity[]> {

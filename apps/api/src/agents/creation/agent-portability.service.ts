@@ -31,7 +31,7 @@ export class AgentPortabilityService {
     const read = readPortable(document);
     const problems = read.ok ? this.checks.problemsOf(read.definition).map((problem) => ({ ...problem, path: `agent.${problem.path}` })) : read.problems;
     if (!read.ok || problems.length > 0) throw new BadRequestException({ message: 'The agent document is invalid', details: problems });
-    const agent = await this.agents.create(user, read.definition);
+    const agent = await this.agents.create(user, read.definition, { imported: true });
     if (!read.schedule) return agent;
     try {
       await this.schedules.put(user, agent.id, { ...read.schedule, paused: true });
@@ -46,6 +46,6 @@ export class AgentPortabilityService {
   async clone(user: AuthUser, id: string, { name }: CloneAgentDto): Promise<AgentResponseDto> {
     const { definition } = await this.agents.findOwned(user, id);
     const copyName = name ?? definition.name.slice(0, DEFINITION_LIMITS.nameLength - COPY_SUFFIX.length) + COPY_SUFFIX;
-    return this.agents.create(user, { ...definition, name: copyName });
+    return this.agents.create(user, { ...definition, name: copyName }, { details: { clonedFrom: id } });
   }
 }

@@ -33,7 +33,7 @@ export class AgentTemplatesService {
     const template = AGENT_TEMPLATES.find((candidate) => candidate.id === fromTemplate) as AgentTemplate;
     const problems = runInputProblems(template.parameters, input);
     if (problems.length > 0) throw new BadRequestException({ message: `The parameters do not fit template "${template.id}"`, details: problems });
-    const agent = await this.agents.create(user, this.definitionOf(template, input, name));
+    const agent = await this.agents.create(user, this.definitionOf(template, input, name), { details: { template: template.id } });
     if (template.schedule) await this.schedules.put(user, agent.id, { ...template.schedule, paused: true, input });
     return agent;
   }

@@ -1,0 +1,24 @@
+/** What the audit log records: every change a person (or FlowMate on their behalf) makes to their objects. */
+export const AUDIT_ACTIONS = [
+  'agent.created',
+  'agent.imported',
+  'agent.updated',
+  'agent.deleted',
+  'agent.restored',
+  'agent.purged',
+  'run.started',
+  'run.rerun',
+  'run.cancelled',
+  'approval.decided',
+  'integration.connected',
+  'integration.removed',
+  'secret.stored',
+  'secret.removed',
+  'schedule.saved',
+  'schedule.deleted',
+  'user.signed_in',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const AUDIT_OBJECT_TYPES = ['agent', 'run', 'approval', 'integration', 'secret', 'schedule', 'user'] as const;
+export type AuditObjectType = (typeof AUDIT_OBJECT_TYPES)[number];
