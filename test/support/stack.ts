@@ -65,7 +65,8 @@ export async function startStack({ worker = false, env = {}, shareDatabaseWith, 
     db: app.get(DataSource),
     async stop() {
       await stopWorker();
-      if (!shareDatabaseWith) await deleteSchedulesOf(temporal, config.temporal.taskQueue);
+      // Only on the shared dev server: a stack pointed at an unreachable Temporal made no schedules.
+      if (!shareDatabaseWith && config.temporal.address === temporalAddress()) await deleteSchedulesOf(temporal, config.temporal.taskQueue);
       await app.close();
       await database?.drop();
     },

@@ -27,6 +27,8 @@ export class ScheduleReconciler implements OnApplicationBootstrap, OnApplication
   private readonly logger = new Logger(ScheduleReconciler.name);
   private timer?: NodeJS.Timeout;
   private pass?: Promise<unknown>;
+  /** Set at shutdown: a pass under way stops at its next step instead of holding the shutdown up. */
+  private stopping = false;
 
   constructor(
     private readonly schedules: SchedulesRepository,
@@ -41,9 +43,9 @@ export class ScheduleReconciler implements OnApplicationBootstrap, OnApplication
     if (intervalMs > 0) this.timer = setInterval(() => this.runPass(), intervalMs).unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): void {
+    this.stopping = true;
     clearInterval(this.timer);
-    await this.pass;
   }
 
   async reconcile(): Promise<ReconcileReport> {
@@ -51,10 +53,12 @@ export class ScheduleReconciler implements OnApplicationBootstrap, OnApplication
     if (await this.temporal.ensureMaintenance()) this.logger.log('created the maintenance schedule (the trash’s hourly purge)');
     const stored = new Set<string>();
     for await (const schedule of this.schedules.all()) {
+      if (this.stopping) return report;
       stored.add(schedule.agentId);
       await this.reconcileOne(schedule, report);
     }
     for await (const agentId of this.temporal.installed()) {
+      if (this.stopping) return report;
       // Re-read: a schedule saved since the pass began is in Temporal before it is in Postgres.
       if (stored.has(agentId) || (await this.schedules.findByAgent(agentId))) continue;
       if (await this.temporal.remove(agentId)) {
@@ -68,7 +72,10 @@ export class ScheduleReconciler implements OnApplicationBootstrap, OnApplication
   private runPass(): void {
     if (this.pass) return;
     this.pass = this.reconcile()
-      .catch((error: Error) => this.logger.warn({ err: error }, 'schedule reconciliation failed; the next pass tries again'))
+      .catch((error: Error) => {
+        // A pass cut off by the shutdown (its connections closing) has nothing to report.
+        if (!this.stopping) this.logger.warn({ err: error }, 'schedule reconciliation failed; the next pass tries again');
+      })
       .finally(() => (this.pass = undefined));
   }
 
