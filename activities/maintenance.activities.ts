@@ -1,33 +1,54 @@
 import { agentScheduleId } from '@flowmate/contracts';
-import type { AgentsRepository } from '@flowmate/db';
+import type { AgentsRepository, AuditEventsRepository, RunsRepository } from '@flowmate/db';
 import { Context } from '@temporalio/activity';
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 
 export interface MaintenanceDependencies {
   agents: AgentsRepository;
+  runs: RunsRepository;
+  auditEvents: AuditEventsRepository;
   temporal: Client;
-  trashRetentionDays: number;
+  retentionDays: { agentTrash: number; runs: number; auditEvents: number };
 }
 
-const PURGE_BATCH = 100;
+/** Small enough that no batch holds its rows' locks for long. */
+const PURGE_BATCH = 500;
 const DAY_MS = 24 * 3600 * 1000;
 
+const daysAgo = (days: number): Date => new Date(Date.now() - days * DAY_MS);
+
+/** Runs `purgeBatch` until a batch comes back short, heartbeating the running total; returns it. */
+async function inBatches(purgeBatch: (limit: number) => Promise<number>): Promise<number> {
+  let purged = 0;
+  for (;;) {
+    const count = await purgeBatch(PURGE_BATCH);
+    purged += count;
+    Context.current().heartbeat(purged);
+    if (count < PURGE_BATCH) return purged;
+  }
+}
+
 /** Housekeeping FlowMate's maintenance schedule runs. */
-export const createMaintenanceActivities = ({ agents, temporal, trashRetentionDays }: MaintenanceDependencies) => ({
+export const createMaintenanceActivities = ({ agents, runs, auditEvents, temporal, retentionDays }: MaintenanceDependencies) => ({
   /**
-   * Deletes agents that have been in the trash longer than the retention, a batch at a time, with their
-   * versions, schedule rows (cascaded) and Temporal Schedules; their runs stay, without their agent.
+   * Deletes agents that have been in the trash longer than the retention, with their versions, schedule
+   * rows (cascaded) and Temporal Schedules; their runs stay, without their agent.
    */
   async purgeTrashedAgents(): Promise<number> {
-    const trashedBefore = new Date(Date.now() - trashRetentionDays * DAY_MS);
-    let purged = 0;
-    for (;;) {
-      const ids = await agents.purgeTrashed(trashedBefore, PURGE_BATCH);
+    return inBatches(async (limit) => {
+      const ids = await agents.purgeTrashed(daysAgo(retentionDays.agentTrash), limit);
       for (const id of ids) await deleteSchedule(temporal, agentScheduleId(id));
-      purged += ids.length;
-      Context.current().heartbeat(purged);
-      if (ids.length < PURGE_BATCH) return purged;
-    }
+      return ids.length;
+    });
+  },
+
+  /** Deletes finished runs past the retention, with their steps, outputs, events and approvals. */
+  async purgeOldRuns(): Promise<number> {
+    return inBatches((limit) => runs.purgeFinishedBefore(daysAgo(retentionDays.runs), limit));
+  },
+
+  async purgeOldAuditEvents(): Promise<number> {
+    return inBatches((limit) => auditEvents.purgeBefore(daysAgo(retentionDays.auditEvents), limit));
   },
 });
 

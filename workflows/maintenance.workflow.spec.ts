@@ -9,14 +9,22 @@ import { maintenanceWorkflow } from './maintenance.workflow';
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 
 describe(maintenanceWorkflow.name, () => {
-  it('runs the trash’s purge and reports what it removed', async () => {
+  it('runs the trash’s purge and the retention purges, and reports what each removed', async () => {
     const temporal = await connectTemporal();
     try {
-      let purges = 0;
+      const purges: string[] = [];
       const activities: MaintenanceActivities = {
         async purgeTrashedAgents() {
-          purges += 1;
+          purges.push('agents');
           return 3;
+        },
+        async purgeOldRuns() {
+          purges.push('runs');
+          return 500;
+        },
+        async purgeOldAuditEvents() {
+          purges.push('audit');
+          return 0;
         },
       };
       const taskQueue = `test-${randomUUID()}`;
@@ -27,8 +35,8 @@ describe(maintenanceWorkflow.name, () => {
         recordHistory('maintenance', await handle.fetchHistory());
         return result;
       });
-      expect(report).toEqual({ agentsPurged: 3 });
-      expect(purges).toBe(1);
+      expect(report).toEqual({ agentsPurged: 3, runsPurged: 500, auditEventsPurged: 0 });
+      expect(purges).toEqual(['agents', 'runs', 'audit']);
     } finally {
       await temporal.close();
     }

@@ -93,14 +93,19 @@ describe('Agents as a product (e2e)', () => {
     await stack.http.post(`${agents}/${id}/run`).set('Authorization', ada.bearer).send({}).expect(202);
   });
 
-  it('the hourly maintenance job purges an agent trashed longer than the retention, with its schedule; its runs stay', async () => {
+  it('the hourly maintenance job purges agents trashed past the retention with their schedules, old finished runs and old audit events', async () => {
     const id = await create(v1);
     const { runId } = (await stack.http.post(`${agents}/${id}/run`).set('Authorization', ada.bearer).send({}).expect(202)).body;
     await stack.http.put(`${agents}/${id}/schedule`).set('Authorization', ada.bearer).send({ intervalSeconds: 3600 }).expect(200);
     const kept = await create(v1);
+    const old = (await stack.http.post(`${agents}/${kept}/run`).set('Authorization', ada.bearer).send({}).expect(202)).body.runId;
+    await pollUntil(async () => (await stack.http.get(`/api/v1/runs/${old}`).set('Authorization', ada.bearer)).body.status, (status) => TERMINAL_RUN_STATUSES.includes(status), 20_000);
     await stack.http.delete(`${agents}/${id}`).set('Authorization', ada.bearer).expect(204);
     await stack.http.delete(`${agents}/${kept}`).set('Authorization', ada.bearer).expect(204);
     await stack.db.query(`UPDATE agents SET deleted_at = now() - interval '31 days' WHERE id = $1`, [id]);
+    // Past the run and audit retentions (90 and 365 days by default).
+    await stack.db.query(`UPDATE agent_runs SET finished_at = now() - interval '91 days' WHERE id = $1`, [old]);
+    await stack.db.query(`UPDATE audit_events SET occurred_at = now() - interval '366 days' WHERE owner_id = $1 AND action = 'user.signed_in'`, [ada.user.id]);
 
     // The API creates the installation's maintenance schedule at startup, in the background.
     const maintenance = stack.temporal.schedule.getHandle(maintenanceScheduleId(stack.config.temporal.taskQueue));
@@ -115,6 +120,10 @@ describe('Agents as a product (e2e)', () => {
     await stack.http.get(`${agents}/${kept}`).set('Authorization', ada.bearer).expect(200);
     const audit = await stack.http.get(`/api/v1/audit?objectId=${id}&action=agent.purged`).set('Authorization', ada.bearer).expect(200);
     expect(audit.body.items).toEqual([expect.objectContaining({ action: 'agent.purged', actorUserId: null, details: { name: 'Digest' } })]);
+    await stack.http.get(`/api/v1/runs/${old}`).set('Authorization', ada.bearer).expect(404);
+    expect((await stack.http.get(`/api/v1/runs/${runId}`).set('Authorization', ada.bearer).expect(200)).body.id).toBe(runId);
+    const signIns = await stack.http.get('/api/v1/audit?action=user.signed_in').set('Authorization', ada.bearer).expect(200);
+    expect(signIns.body.items).toEqual([]);
   });
 
   it('exports an agent with its schedule and nothing of its owner; an import elsewhere recreates it, schedule paused, and exports the same', async () => {

@@ -20,6 +20,7 @@ import { createDataConverter, CredentialCipher } from '@flowmate/crypto';
 import {
   AgentsRepository,
   ApprovalsRepository,
+  AuditEventsRepository,
   CircuitBreakersRepository,
   createDataSource,
   CredentialsRepository,
@@ -88,7 +89,7 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
           heldRuns: new HeldRunStarter({ runs, agents, temporal: client, taskQueue: config.temporal.taskQueue }),
         }),
         ...createScheduleActivities({ agents, schedules: new SchedulesRepository(db), runs, history, taskQueue: config.temporal.taskQueue }),
-        ...createMaintenanceActivities({ agents, temporal: client, trashRetentionDays: config.worker.agentTrashRetentionDays }),
+        ...createMaintenanceActivities({ agents, runs, auditEvents: new AuditEventsRepository(db), temporal: client, retentionDays: config.worker.retentionDays }),
         ...createToolActivities({ history, tools, credentials, failpoint }),
         ...createLlmActivities({ history, models, previewBytes: config.api.outputPreviewBytes }),
         ...createDelegationActivities({ history, models }),

@@ -47,8 +47,8 @@ export interface AppConfig {
   worker: {
     workflowBundlePath?: string;
     shutdownGraceSeconds: number;
-    /** A deleted agent is purged, with its schedule, this long after it went to the trash. */
-    agentTrashRetentionDays: number;
+    /** How long the maintenance job keeps what it purges: trashed agents, finished runs, audit events. */
+    retentionDays: { agentTrash: number; runs: number; auditEvents: number };
     /** Armed only in tests: where the worker freezes so a test can kill its process there. */
     failpoints: string[];
   };
@@ -129,7 +129,7 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
     worker: {
       workflowBundlePath: env.WORKFLOW_BUNDLE_PATH,
       shutdownGraceSeconds: env.WORKER_SHUTDOWN_GRACE_SECONDS,
-      agentTrashRetentionDays: env.AGENT_TRASH_RETENTION_DAYS,
+      retentionDays: { agentTrash: env.AGENT_TRASH_RETENTION_DAYS, runs: env.RUN_RETENTION_DAYS, auditEvents: env.AUDIT_RETENTION_DAYS },
       failpoints: (env.TEST_FAILPOINTS ?? '').split(',').map((name) => name.trim()).filter(Boolean),
     },
     api: {

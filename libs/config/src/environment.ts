@@ -104,6 +104,14 @@ export class Environment {
   @IntSetting(1, 3650)
   AGENT_TRASH_RETENTION_DAYS = 30;
 
+  /** Finished runs older than this are purged, with their steps, outputs and events. */
+  @IntSetting(1, 36500)
+  RUN_RETENTION_DAYS = 90;
+
+  /** Audit events older than this are purged. */
+  @IntSetting(1, 36500)
+  AUDIT_RETENTION_DAYS = 365;
+
   @IntSetting(100)
   DATABASE_CONNECT_TIMEOUT_MS = 5_000;
 

@@ -105,10 +105,12 @@ export type ScheduledRunWorkflow = (input: ScheduledRunInput) => Promise<Schedul
 /** What one maintenance pass did. */
 export interface MaintenanceReport {
   agentsPurged: number;
+  runsPurged: number;
+  auditEventsPurged: number;
 }
 export type MaintenanceWorkflow = () => Promise<MaintenanceReport>;
 
-/** FlowMate's housekeeping (the trash's purge), one Temporal Schedule per installation (task queue). */
+/** FlowMate's housekeeping (the trash's purge, retention), one Temporal Schedule per installation (task queue). */
 export const maintenanceScheduleId = (taskQueue: string): string => `flowmate-maintenance-${taskQueue}`;
 
 /** A purge deletes in batches, heartbeating after each, so a long one is neither cut short nor one long transaction. */

@@ -1,6 +1,7 @@
 import type { AuditAction, AuditObjectType, JsonObject } from '@flowmate/contracts';
 import type { DataSource } from 'typeorm';
 import { InvalidCursorError, type Page, type PageRequest } from './page';
+import { updateReturning } from './update-returning';
 
 /** An event as the audit log shows it. */
 export interface StoredAuditEvent {
@@ -37,6 +38,16 @@ const ID_CURSOR = /^[1-9]\d{0,18}$/;
 /** Reads the audit log (events are written by `recordAudit`, in the transactions of their changes). */
 export class AuditEventsRepository {
   constructor(private readonly db: DataSource) {}
+
+  /** Deletes up to `limit` events older than `occurredBefore` (the log's retention); returns how many. */
+  async purgeBefore(occurredBefore: Date, limit: number): Promise<number> {
+    const purged = await updateReturning(
+      this.db,
+      `DELETE FROM audit_events WHERE id IN (SELECT id FROM audit_events WHERE occurred_at < $1 ORDER BY occurred_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING 1`,
+      [occurredBefore, limit],
+    );
+    return purged.length;
+  }
 
   /** The events about a user's objects, newest first; the cursor is the last event's id. */
   async listOwned(ownerId: string, { objectId, action }: AuditFilter, { limit, cursor }: PageRequest): Promise<Page<StoredAuditEvent>> {

@@ -278,6 +278,16 @@ export class RunsRepository {
     return pageNewestFirst(query, page);
   }
 
+  /** Deletes up to `limit` runs that finished before `finishedBefore`, with their steps, outputs, events and approvals; returns how many. */
+  async purgeFinishedBefore(finishedBefore: Date, limit: number): Promise<number> {
+    const purged = await updateReturning(
+      this.runs.manager,
+      `DELETE FROM agent_runs WHERE id IN (SELECT id FROM agent_runs WHERE finished_at < $1 ORDER BY finished_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING 1`,
+      [finishedBefore, limit],
+    );
+    return purged.length;
+  }
+
   /** The agent's newest scheduled runs, for its schedule's `recentRuns`. */
   listScheduled(agentId: string, limit: number): Promise<Array<Pick<AgentRunEntity, 'id' | 'status' | 'scheduledAt' | 'createdAt'>>> {
     return this.runs
