@@ -17,6 +17,8 @@ export const AUDIT_ACTIONS = [
   'schedule.saved',
   'schedule.deleted',
   'user.signed_in',
+  /** The tombstone an account deletion leaves: the user's id, nothing personal. */
+  'user.deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,5 +1,6 @@
 import type { AppConfig } from '@flowmate/config';
-import { Injectable } from '@nestjs/common';
+import { UsersRepository } from '@flowmate/db';
+import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { ExtractJwt, Strategy } from 'passport-jwt';
@@ -21,7 +22,10 @@ function eventStreamQueryToken(request: Request): string | null {
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy) {
-  constructor(@InjectConfig() config: AppConfig) {
+  constructor(
+    @InjectConfig() config: AppConfig,
+    private readonly users: UsersRepository,
+  ) {
     super({
       jwtFromRequest: ExtractJwt.fromExtractors([ExtractJwt.fromAuthHeaderAsBearerToken(), eventStreamQueryToken]),
       secretOrKey: config.api.jwt.secret,
@@ -32,7 +36,9 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
     });
   }
 
-  validate(claims: AccessTokenClaims): AuthUser {
+  /** A deleted account's tokens stop working at once, not when they expire. */
+  async validate(claims: AccessTokenClaims): Promise<AuthUser> {
+    if (!(await this.users.exists(claims.sub))) throw new UnauthorizedException('This account no longer exists');
     return { id: claims.sub, email: claims.email };
   }
 }

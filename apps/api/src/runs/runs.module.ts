@@ -15,7 +15,7 @@ import { RunsService } from './runs.service';
 @Module({
   imports: [AgentsModule, ApprovalsModule],
   controllers: [RunsController, RunEventsController, RunRerunsController],
-  exports: [RunsService],
+  exports: [RunsService, RunCanceller],
   providers: [RunsService, RunLauncher, RunCanceller, RunAdmission, RunEventsService, RunEventsListener, RerunPlanner],
 })
 export class RunsModule {}

@@ -288,6 +288,12 @@ export class RunsRepository {
     return purged.length;
   }
 
+  /** The user's runs still queued, running or waiting: what an account deletion must stop first. */
+  async findActiveIdsOf(userId: string): Promise<string[]> {
+    const rows = (await this.runs.manager.query(`SELECT id FROM agent_runs WHERE user_id = $1 AND status = ANY($2::text[])`, [userId, ACTIVE_RUN_STATUSES])) as Array<{ id: string }>;
+    return rows.map((row) => row.id);
+  }
+
   /** The agent's newest scheduled runs, for its schedule's `recentRuns`. */
   listScheduled(agentId: string, limit: number): Promise<Array<Pick<AgentRunEntity, 'id' | 'status' | 'scheduledAt' | 'createdAt'>>> {
     return this.runs

@@ -73,6 +73,12 @@ export class SchedulesRepository {
     });
   }
 
+  /** The agents of the user that have a schedule. */
+  async agentIdsOf(userId: string): Promise<string[]> {
+    const rows = (await this.db.query(`SELECT agent_id FROM schedules WHERE user_id = $1`, [userId])) as Array<{ agent_id: string }>;
+    return rows.map((row) => row.agent_id);
+  }
+
   /** Every schedule, a page at a time in agent id order. */
   async *all(): AsyncGenerator<StoredSchedule> {
     let after = '00000000-0000-0000-0000-000000000000';
