@@ -1,4 +1,4 @@
-import type { AgentDefinition, IntegrationProvider, JsonObject, ToolName, ToolStep } from '@flowmate/contracts';
+import type { AgentDefinition, IntegrationProvider, JsonObject, MicroAgentDefinition, ToolName, ToolStep } from '@flowmate/contracts';
 
 /** A ready-made agent: what it needs connected, the parameters it is created with, and what it becomes. */
 export interface AgentTemplate {
@@ -19,6 +19,14 @@ const text = (description: string, extra: JsonObject = {}): JsonObject => ({ typ
 const slackChannel = text('Slack channel to post to, #name or id', { pattern: '^\\S+$' });
 const owner = text('Repository owner (user or organisation)', { pattern: '^[A-Za-z0-9-]+$' });
 const repo = text('Repository name', { pattern: '^[A-Za-z0-9._-]+$' });
+
+/** The micro agent that renders what `source` found and posts it to the run's `{{input.channel}}`. */
+const postToSlack = (source: string, render: { template: string; data: JsonObject }): MicroAgentDefinition => ({
+  key: 'post',
+  dependsOn: [source],
+  tools: ['text.render', 'slack.postMessage'],
+  steps: [step('render', 'text.render', render), step('send', 'slack.postMessage', { channel: '{{input.channel}}', text: '{{steps.render.output.text}}' })],
+});
 
 /** Parameters that are also the input of every run: the template's agent declares them as its `inputSchema`. */
 const objectOf = (properties: JsonObject, required: string[]): JsonObject => ({ type: 'object', properties, required, additionalProperties: false });
@@ -57,18 +65,10 @@ export const AGENT_TEMPLATES: readonly AgentTemplate[] = [
       inputSchema: prDigestParameters,
       microAgents: [
         { key: 'pulls', tools: ['github.listPullRequests'], steps: [step('list', 'github.listPullRequests', { owner: '{{input.owner}}', repo: '{{input.repo}}', state: 'open' })] },
-        {
-          key: 'post',
-          dependsOn: ['pulls'],
-          tools: ['text.render', 'slack.postMessage'],
-          steps: [
-            step('digest', 'text.render', {
-              template: 'Open pull requests in {{repo}}:\n{{#pulls}}• #{{number}} {{title}} by {{author}} {{url}}\n{{/pulls}}{{^pulls}}none today.{{/pulls}}',
-              data: { repo: '{{input.repo}}', pulls: '{{agents.pulls.output.items}}' },
-            }),
-            step('send', 'slack.postMessage', { channel: '{{input.channel}}', text: '{{steps.digest.output.text}}' }),
-          ],
-        },
+        postToSlack('pulls', {
+          template: 'Open pull requests in {{repo}}:\n{{#pulls}}• #{{number}} {{title}} by {{author}} {{url}}\n{{/pulls}}{{^pulls}}none today.{{/pulls}}',
+          data: { repo: '{{input.repo}}', pulls: '{{agents.pulls.output.items}}' },
+        }),
       ],
     }),
   },
@@ -85,18 +85,10 @@ export const AGENT_TEMPLATES: readonly AgentTemplate[] = [
       inputSchema: inboxParameters,
       microAgents: [
         { key: 'unread', tools: ['gmail.searchMessages'], steps: [step('search', 'gmail.searchMessages', { query: 'is:unread in:inbox', maxResults: 25 })] },
-        {
-          key: 'post',
-          dependsOn: ['unread'],
-          tools: ['text.render', 'slack.postMessage'],
-          steps: [
-            step('summary', 'text.render', {
-              template: 'Unread mail:\n{{#messages}}• {{from}}: {{subject}}\n{{/messages}}{{^messages}}inbox zero.{{/messages}}',
-              data: { messages: '{{agents.unread.output.items}}' },
-            }),
-            step('send', 'slack.postMessage', { channel: '{{input.channel}}', text: '{{steps.summary.output.text}}' }),
-          ],
-        },
+        postToSlack('unread', {
+          template: 'Unread mail:\n{{#messages}}• {{from}}: {{subject}}\n{{/messages}}{{^messages}}inbox zero.{{/messages}}',
+          data: { messages: '{{agents.unread.output.items}}' },
+        }),
       ],
     }),
   },
@@ -113,18 +105,10 @@ export const AGENT_TEMPLATES: readonly AgentTemplate[] = [
       inputSchema: calendarParameters,
       microAgents: [
         { key: 'events', tools: ['calendar.listEvents'], steps: [step('list', 'calendar.listEvents', { withinHours: 12, maxResults: 25 })] },
-        {
-          key: 'post',
-          dependsOn: ['events'],
-          tools: ['text.render', 'slack.postMessage'],
-          steps: [
-            step('brief', 'text.render', {
-              template: 'Today:\n{{#events}}• {{start}} {{summary}}\n{{/events}}{{^events}}nothing in the calendar.{{/events}}',
-              data: { events: '{{agents.events.output.items}}' },
-            }),
-            step('send', 'slack.postMessage', { channel: '{{input.channel}}', text: '{{steps.brief.output.text}}' }),
-          ],
-        },
+        postToSlack('events', {
+          template: 'Today:\n{{#events}}• {{start}} {{summary}}\n{{/events}}{{^events}}nothing in the calendar.{{/events}}',
+          data: { events: '{{agents.events.output.items}}' },
+        }),
       ],
     }),
   },
