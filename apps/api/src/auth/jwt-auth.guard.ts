@@ -1,17 +1,27 @@
-import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { UsersRepository } from '@flowmate/db';
+import { Injectable, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { IS_PUBLIC } from './auth-user';
+import type { Request } from 'express';
+import { IS_PUBLIC, type AuthUser } from './auth-user';
 
-/** Every route needs a valid access token unless marked @Public(). */
+/** Every route needs a valid access token unless marked @Public(), and its account must still exist. */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly users: UsersRepository,
+  ) {
     super();
   }
 
-  override canActivate(context: ExecutionContext) {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    return isPublic ? true : super.canActivate(context);
+    if (isPublic) return true;
+    if (!(await super.canActivate(context))) return false;
+    // A deleted account's tokens stop working at once, not when they expire.
+    const { user } = context.switchToHttp().getRequest<Request & { user: AuthUser }>();
+    if (!(await this.users.exists(user.id))) throw new UnauthorizedException('This account no longer exists');
+    return true;
   }
 }

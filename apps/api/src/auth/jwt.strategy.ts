@@ -1,6 +1,5 @@
 import type { AppConfig } from '@flowmate/config';
-import { UsersRepository } from '@flowmate/db';
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { ExtractJwt, Strategy } from 'passport-jwt';
@@ -22,10 +21,7 @@ function eventStreamQueryToken(request: Request): string | null {
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy) {
-  constructor(
-    @InjectConfig() config: AppConfig,
-    private readonly users: UsersRepository,
-  ) {
+  constructor(@InjectConfig() config: AppConfig) {
     super({
       jwtFromRequest: ExtractJwt.fromExtractors([ExtractJwt.fromAuthHeaderAsBearerToken(), eventStreamQueryToken]),
       secretOrKey: config.api.jwt.secret,
@@ -36,9 +32,7 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
     });
   }
 
-  /** A deleted account's tokens stop working at once, not when they expire. */
-  async validate(claims: AccessTokenClaims): Promise<AuthUser> {
-    if (!(await this.users.exists(claims.sub))) throw new UnauthorizedException('This account no longer exists');
+  validate(claims: AccessTokenClaims): AuthUser {
     return { id: claims.sub, email: claims.email };
   }
 }
