@@ -120,10 +120,16 @@ describe('Agents as a product (e2e)', () => {
     await stack.http.get(`${agents}/${kept}`).set('Authorization', ada.bearer).expect(200);
     const audit = await stack.http.get(`/api/v1/audit?objectId=${id}&action=agent.purged`).set('Authorization', ada.bearer).expect(200);
     expect(audit.body.items).toEqual([expect.objectContaining({ action: 'agent.purged', actorUserId: null, details: { name: 'Digest' } })]);
-    await stack.http.get(`/api/v1/runs/${old}`).set('Authorization', ada.bearer).expect(404);
+    // The retention purges come after the trash's in the same pass.
+    const oldRun = await pollUntil(async () => (await stack.http.get(`/api/v1/runs/${old}`).set('Authorization', ada.bearer)).status, (status) => status === 404, 20_000);
+    expect(oldRun).toBe(404);
     expect((await stack.http.get(`/api/v1/runs/${runId}`).set('Authorization', ada.bearer).expect(200)).body.id).toBe(runId);
-    const signIns = await stack.http.get('/api/v1/audit?action=user.signed_in').set('Authorization', ada.bearer).expect(200);
-    expect(signIns.body.items).toEqual([]);
+    const signIns = await pollUntil(
+      async () => (await stack.http.get('/api/v1/audit?action=user.signed_in').set('Authorization', ada.bearer).expect(200)).body.items,
+      (items) => items.length === 0,
+      20_000,
+    );
+    expect(signIns).toEqual([]);
   });
 
   it('exports an agent with its schedule and nothing of its owner; an import elsewhere recreates it, schedule paused, and exports the same', async () => {
