@@ -1,5 +1,5 @@
 import type { AppConfig } from '@flowmate/config';
-import { agentRefs, FAILURE_TYPES, type JsonObject, type JsonValue, type RunTrigger } from '@flowmate/contracts';
+import { agentRefs, FAILURE_TYPES, TERMINAL_RUN_STATUSES, type JsonObject, type JsonValue, type RunTrigger } from '@flowmate/contracts';
 import { RunsRepository, type AgentEntity, type AgentRunEntity, type NewRun } from '@flowmate/db';
 import { BadRequestException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import stableStringify from 'fast-json-stable-stringify';
@@ -126,11 +126,12 @@ export class RunsService {
 
   async get(user: AuthUser, id: string): Promise<RunDto> {
     // Pending approvals first: an approval is stored in the same commit that marks its run waiting, so a
-    // run read after it never shows a pending approval beside a status from before it.
+    // run read after it never shows a pending approval beside a status from before it. The commit that
+    // closes a run cancels its pending approvals, so a closed run read after them has none.
     const pendingApprovals = await this.approvals.pendingOf(id);
     const run = await this.ownedRun(user, id);
     const steps = await this.runs.findStepsWithPreviews(run.id, this.config.api.outputPreviewBytes);
-    return toRunResponse(run, steps, pendingApprovals, this.launcher.uiLink);
+    return toRunResponse(run, steps, TERMINAL_RUN_STATUSES.includes(run.status) ? [] : pendingApprovals, this.launcher.uiLink);
   }
 
   /** One whole output, which `get` may have shown only the head of; wrapped, so a string output is JSON too. */
