@@ -34,6 +34,10 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   // Order matters: the correlation id and helmet's headers must be on every response, a refused body's too.
   app.use(requestLogger);
   app.use(helmet());
+  // Without ALLOWED_ORIGINS no browser page of another origin may call the API (no CORS headers at all).
+  if (config.api.allowedOrigins.length > 0) {
+    app.enableCors({ origin: config.api.allowedOrigins, credentials: true, exposedHeaders: ['X-Correlation-ID'], maxAge: 600 });
+  }
   app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refuseNulCharacters });
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [

@@ -2,6 +2,7 @@ import type { IntegrationProvider } from '@flowmate/contracts';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { parseAllowedHosts } from './allowed-hosts';
+import { parseAllowedOrigins } from './allowed-origins';
 import { Environment, type ProcessRole } from './environment';
 import { parseCredentialKeys, type CredentialKeys } from './credential-keys';
 import { parseDefaultModelChain, parseModelProviders, type ModelProviderConfig } from './model-providers';
@@ -63,6 +64,8 @@ export interface AppConfig {
     scheduleReconcileIntervalSeconds: number;
     /** Hands the magic-link token back in the response body: opt-in, for local development, never in production. */
     magicLinkInResponse: boolean;
+    /** Origins allowed to call the API from a browser (CORS); empty: none. */
+    allowedOrigins: string[];
   };
 }
 
@@ -82,6 +85,7 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
   }
   if (env.TEST_FAILPOINTS && env.NODE_ENV !== 'test') problems.push('TEST_FAILPOINTS freezes the worker on purpose; it is accepted only when NODE_ENV=test');
   const httpAllowedHosts = parseOrReport(() => parseAllowedHosts(env.HTTP_TOOL_ALLOWED_HOSTS), problems) ?? [];
+  const allowedOrigins = parseOrReport(() => parseAllowedOrigins(env.ALLOWED_ORIGINS), problems) ?? [];
   const credentials = parseOrReport(() => parseCredentialKeys(env.CREDENTIALS_KEYS, env.CREDENTIALS_CURRENT_KEY_ID), problems);
   const oauthApps = {
     github: oauthApp('GITHUB', env.GITHUB_CLIENT_ID, env.GITHUB_CLIENT_SECRET, env.GITHUB_REDIRECT_URI, problems),
@@ -141,6 +145,7 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
       outputPreviewBytes: env.RUN_OUTPUT_PREVIEW_BYTES,
       scheduleReconcileIntervalSeconds: env.SCHEDULE_RECONCILE_INTERVAL_SECONDS,
       magicLinkInResponse: delivery === 'response',
+      allowedOrigins,
     },
   };
 }

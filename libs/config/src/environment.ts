@@ -55,6 +55,10 @@ export class Environment {
   @IsString()
   HTTP_TOOL_ALLOWED_HOSTS = '';
 
+  /** Origins whose browser pages may call the API (CORS); none by default. */
+  @IsString({ groups: ['api'] })
+  ALLOWED_ORIGINS = '';
+
   @IntSetting(1, 65_535)
   PORT = 3000;
 
