@@ -91,7 +91,8 @@ export class AgentsService {
     return agent;
   }
 
-  private async findOwnedOrTrashed(user: AuthUser, id: string): Promise<AgentEntity> {
+  /** The user's agent, in the trash too; another user's is a 404. */
+  async findOwnedOrTrashed(user: AuthUser, id: string): Promise<AgentEntity> {
     const agent = await this.agents.findOwnedById(user.id, id);
     if (!agent) throw agentNotFound();
     return agent;

@@ -19,7 +19,7 @@ export class AgentVersionsService {
   ) {}
 
   async list(user: AuthUser, agentId: string, { limit, cursor }: PageQueryDto): Promise<PageDto<AgentVersionSummaryDto>> {
-    await this.agents.get(user, agentId);
+    await this.agents.findOwnedOrTrashed(user, agentId);
     return withCursorCheck(async () => {
       if (cursor !== undefined && !VERSION_CURSOR.test(cursor)) throw new InvalidCursorError('cursor is not one this API returned');
       // One more than the page: it is the predecessor the page's last version is summarised against.
@@ -31,7 +31,7 @@ export class AgentVersionsService {
   }
 
   async get(user: AuthUser, agentId: string, version: number): Promise<AgentVersionDto> {
-    await this.agents.get(user, agentId);
+    await this.agents.findOwnedOrTrashed(user, agentId);
     const [row, previous] = await this.repository.listVersions(agentId, { limit: 2, beforeVersion: version + 1 });
     if (row?.version !== version) throw new NotFoundException(`This agent has no version ${version}`);
     return { ...toSummary(row, previous), definition: row.definition };
