@@ -8,11 +8,15 @@ import { TemporalSchedules } from './temporal-schedules';
 
 /** How far ahead a cron schedule's fire times are compared with Temporal's, and how many of them. */
 const CRON_CHECK = { windowMs: 7 * 24 * 3600 * 1000, times: 20 };
+/** A pass that could not finish is tried again this soon rather than after the whole interval. */
+const RETRY_AFTER_FAILURE_MS = 10_000;
 
 export interface ReconcileReport {
   created: string[];
   updated: Array<{ agentId: string; drift: string[] }>;
   deleted: string[];
+  /** Agents whose schedule could not be put in step this pass; the next pass tries again. */
+  failed: string[];
 }
 
 /**
@@ -26,6 +30,7 @@ export interface ReconcileReport {
 export class ScheduleReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ScheduleReconciler.name);
   private timer?: NodeJS.Timeout;
+  private retry?: NodeJS.Timeout;
   private pass?: Promise<unknown>;
   /** Set at shutdown: a pass under way stops at its next step instead of holding the shutdown up. */
   private stopping = false;
@@ -46,16 +51,21 @@ export class ScheduleReconciler implements OnApplicationBootstrap, OnApplication
   onApplicationShutdown(): void {
     this.stopping = true;
     clearInterval(this.timer);
+    clearTimeout(this.retry);
   }
 
   async reconcile(): Promise<ReconcileReport> {
-    const report: ReconcileReport = { created: [], updated: [], deleted: [] };
+    const report: ReconcileReport = { created: [], updated: [], deleted: [], failed: [] };
     if (await this.temporal.ensureMaintenance()) this.logger.log('created the maintenance schedule (the trash’s hourly purge)');
     const stored = new Set<string>();
     for await (const schedule of this.schedules.all()) {
       if (this.stopping) return report;
       stored.add(schedule.agentId);
-      await this.reconcileOne(schedule, report);
+      // One schedule Temporal refuses (say, one deleted an instant ago) must not leave the others out of step.
+      await this.reconcileOne(schedule, report).catch((error: Error) => {
+        report.failed.push(schedule.agentId);
+        this.logger.warn({ err: error, agentId: schedule.agentId }, 'could not put a Temporal Schedule in step; the next pass tries again');
+      });
     }
     for await (const agentId of this.temporal.installed()) {
       if (this.stopping) return report;
@@ -72,11 +82,16 @@ export class ScheduleReconciler implements OnApplicationBootstrap, OnApplication
   private runPass(): void {
     if (this.pass) return;
     this.pass = this.reconcile()
+      .then(({ failed }) => failed.length === 0)
       .catch((error: Error) => {
         // A pass cut off by the shutdown (its connections closing) has nothing to report.
         if (!this.stopping) this.logger.warn({ err: error }, 'schedule reconciliation failed; the next pass tries again');
+        return false;
       })
-      .finally(() => (this.pass = undefined));
+      .then((complete) => {
+        this.pass = undefined;
+        if (!complete && !this.stopping) this.retry = setTimeout(() => this.runPass(), RETRY_AFTER_FAILURE_MS).unref();
+      });
   }
 
   private async reconcileOne(schedule: StoredSchedule, report: ReconcileReport): Promise<void> {
