@@ -75,7 +75,7 @@ async function startStack(options: DevStackOptions, started: Started, lifetime: 
   const workerEntry = builtEntry(options.root, 'dist/apps/worker/src/main.js');
   await mkdir(config.dataDir, { recursive: true });
   await assertPortsFree(config);
-  const jwtSecret = config.jwtSecret ?? (await loadOrCreateJwtSecret(join(config.dataDir, 'jwt-secret')));
+  const jwtSigning = config.jwtKeys ? {} : { JWT_SECRET: config.jwtSecret ?? (await loadOrCreateJwtSecret(join(config.dataDir, 'jwt-secret'))) };
   const credentialsKeys = config.credentialsKeys ?? (await loadOrCreateCredentialsKeys(join(config.dataDir, 'credentials-keys')));
 
   // Both start in parallel; allSettled so one failing cannot leave the other running unregistered.
@@ -88,7 +88,7 @@ async function startStack(options: DevStackOptions, started: Started, lifetime: 
     PORT: String(config.apiPort),
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporal.address,
-    JWT_SECRET: jwtSecret,
+    ...jwtSigning,
     CREDENTIALS_KEYS: credentialsKeys,
     HTTP_TOOL_ALLOWED_HOSTS: config.httpToolAllowedHosts,
     ...(config.magicLinkDelivery ? { AUTH_MAGIC_LINK_DELIVERY: config.magicLinkDelivery } : {}),

@@ -14,6 +14,8 @@ export interface StackConfig {
   apiPort: number;
   nodeEnv: string;
   jwtSecret?: string;
+  /** Signing keys that rotate; with them no JWT_SECRET is generated. */
+  jwtKeys?: string;
   credentialsKeys?: string;
   temporal: TemporalSetup;
   temporalNamespace: string;
@@ -38,6 +40,7 @@ export function readStackConfig(root: string, env: NodeJS.ProcessEnv): StackConf
     apiPort,
     nodeEnv,
     jwtSecret: given(env.JWT_SECRET),
+    jwtKeys: given(env.JWT_KEYS),
     credentialsKeys: given(env.CREDENTIALS_KEYS),
     temporal: temporalAddress
       ? { kind: 'external', address: temporalAddress, uiUrl }

@@ -25,9 +25,10 @@ describe('auth (e2e)', () => {
 
   it('checks the signature, algorithm, issuer, audience and expiry of access tokens', async () => {
     const session = await signIn(stack, 'claims@example.com');
-    const { secret, issuer, audience } = stack.config.api.jwt;
+    const { keys, issuer, audience } = stack.config.api.jwt;
+    const keyid = keys.currentKeyId;
     const claims = { sub: session.user.id, email: session.user.email };
-    const sign = (options: JwtSignOptions) => new JwtService().sign(claims, { secret, issuer, audience, expiresIn: 60, ...options });
+    const sign = (options: JwtSignOptions) => new JwtService().sign(claims, { secret: keys.keys[keyid], keyid, issuer, audience, expiresIn: 60, ...options });
     const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(
       JSON.stringify({ ...claims, iss: issuer, aud: audience, exp: Math.floor(Date.now() / 1000) + 60 }),
     ).toString('base64url')}.`;
@@ -39,7 +40,29 @@ describe('auth (e2e)', () => {
     await me(sign({ issuer: 'someone-else' })).expect(401);
     await me(sign({ expiresIn: -10 })).expect(401);
     await me(sign({ algorithm: 'HS512' })).expect(401);
+    await me(sign({ keyid: 'unknown' })).expect(401);
+    await me(new JwtService().sign(claims, { secret: keys.keys[keyid], issuer, audience, expiresIn: 60 })).expect(401);
     await me(unsigned).expect(401);
+  });
+
+  it('names its signing key in each token, so a rotated key keeps verifying until it is removed', async () => {
+    const session = await signIn(stack, 'rotation@example.com');
+    const { currentKeyId: oldKid, keys } = stack.config.api.jwt.keys;
+    expect(JSON.parse(Buffer.from(session.accessToken.split('.')[0], 'base64url').toString())).toMatchObject({ alg: 'HS256', kid: oldKid });
+    const me = (on: Stack, token: string) => on.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`);
+    const newSecret = 'n'.repeat(40);
+
+    const rotated = await startStack({ shareDatabaseWith: stack, env: { JWT_KEYS: `${oldKid}:${keys[oldKid]},next:${newSecret}`, JWT_CURRENT_KEY_ID: 'next' } });
+    const retired = await startStack({ shareDatabaseWith: stack, env: { JWT_KEYS: `next:${newSecret}`, JWT_CURRENT_KEY_ID: 'next' } });
+    try {
+      await me(rotated, session.accessToken).expect(200);
+      const signedByNext = await signIn(rotated, 'rotation@example.com');
+      expect(JSON.parse(Buffer.from(signedByNext.accessToken.split('.')[0], 'base64url').toString())).toMatchObject({ kid: 'next' });
+      await me(retired, signedByNext.accessToken).expect(200);
+      await me(retired, session.accessToken).expect(401);
+    } finally {
+      await Promise.all([rotated.stop(), retired.stop()]);
+    }
   });
 
   it('uses a magic link once only', async () => {
@@ -73,6 +96,35 @@ describe('auth (e2e)', () => {
     await stack.http.post('/api/v1/auth/refresh').send({ refreshToken: session.refreshToken }).expect(401);
     await stack.http.post('/api/v1/auth/refresh').send({ refreshToken: rotated.body.refreshToken }).expect(401);
   });
+
+  it('lets exactly one of two concurrent refreshes with one token win, and the loser, a reuse, revokes the winner’s new token', async () => {
+    for (let round = 0; round < 5; round++) {
+      const session = await signIn(stack, `race-${round}@example.com`);
+      const refresh = (refreshToken: string) => stack.http.post('/api/v1/auth/refresh').send({ refreshToken });
+      const answers = await Promise.all([refresh(session.refreshToken), refresh(session.refreshToken)]);
+      expect(answers.map((answer) => answer.status).sort()).toEqual([200, 401]);
+      const winner = answers.find((answer) => answer.status === 200)!;
+      await refresh(winner.body.refreshToken).expect(401);
+      expect(await activeRefreshTokensOf(session.user.id)).toBe(0);
+    }
+  });
+
+  it('leaves no token of the family active when a spent token comes back while its successor is being rotated', async () => {
+    for (let round = 0; round < 5; round++) {
+      const session = await signIn(stack, `reuse-race-${round}@example.com`);
+      const refresh = (refreshToken: string) => stack.http.post('/api/v1/auth/refresh').send({ refreshToken });
+      const successor = (await refresh(session.refreshToken).expect(200)).body.refreshToken;
+      const [rotation, reuse] = await Promise.all([refresh(successor), refresh(session.refreshToken)]);
+      expect(reuse.status).toBe(401);
+      if (rotation.status === 200) await refresh(rotation.body.refreshToken).expect(401);
+      expect(await activeRefreshTokensOf(session.user.id)).toBe(0);
+    }
+  });
+
+  async function activeRefreshTokensOf(userId: string): Promise<number> {
+    const [{ count }] = await stack.db.query(`SELECT count(*)::int AS count FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL`, [userId]);
+    return count;
+  }
 
   it('does not log out someone else when given their refresh token', async () => {
     const victim = await signIn(stack, 'victim@example.com');

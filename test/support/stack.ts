@@ -10,7 +10,7 @@ import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { openFlowMateWorker } from '../../apps/worker/src/flowmate-worker';
-import { credentialKeysSetting } from './credential-keys';
+import { credentialKeysSetting, jwtKeysSetting } from './key-settings';
 import { createTestDatabase, type TestDatabase } from './database';
 import { temporalAddress } from './temporal';
 
@@ -45,7 +45,8 @@ export async function startStack({ worker = false, env = {}, shareDatabaseWith, 
     DATABASE_URL: shareDatabaseWith?.config.database.url ?? (database as TestDatabase).url,
     TEMPORAL_ADDRESS: temporalAddress(),
     TEMPORAL_TASK_QUEUE: shareDatabaseWith?.config.temporal.taskQueue ?? `e2e-${randomUUID()}`,
-    JWT_SECRET: shareDatabaseWith?.config.api.jwt.secret ?? randomUUID() + randomUUID(),
+    JWT_KEYS: shareDatabaseWith ? jwtKeysSetting(shareDatabaseWith.config.api.jwt.keys) : `e2e:${randomUUID()}${randomUUID()}`,
+    JWT_CURRENT_KEY_ID: shareDatabaseWith?.config.api.jwt.keys.currentKeyId,
     CREDENTIALS_KEYS: shareDatabaseWith ? credentialKeysSetting(shareDatabaseWith.config.credentials) : `test:${randomBytes(32).toString('base64')}`,
     AUTH_MAGIC_LINK_DELIVERY: 'response',
     ...env,

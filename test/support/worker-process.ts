@@ -2,7 +2,7 @@ import type { AppConfig } from '@flowmate/config';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { pollUntil } from './poll';
-import { credentialKeysSetting } from './credential-keys';
+import { credentialKeysSetting } from './key-settings';
 
 const WORKER_ENTRY = join(__dirname, '..', '..', 'dist', 'apps', 'worker', 'src', 'main.js');
 

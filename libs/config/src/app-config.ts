@@ -5,6 +5,7 @@ import { parseAllowedHosts } from './allowed-hosts';
 import { parseAllowedOrigins } from './allowed-origins';
 import { Environment, type ProcessRole } from './environment';
 import { parseCredentialKeys, type CredentialKeys } from './credential-keys';
+import { parseJwtKeys, type JwtKeys } from './jwt-keys';
 import { parseDefaultModelChain, parseModelProviders, type ModelProviderConfig } from './model-providers';
 
 /** An OAuth app registered with a provider. */
@@ -56,7 +57,8 @@ export interface AppConfig {
   api: {
     host: string;
     port: number;
-    jwt: { secret: string; issuer: string; audience: string; accessTtlSeconds: number };
+    /** Empty in the worker, which never signs nor verifies access tokens. */
+    jwt: { keys: JwtKeys; issuer: string; audience: string; accessTtlSeconds: number };
     refreshTokenTtlSeconds: number;
     magicLinkTtlSeconds: number;
     outputPreviewBytes: number;
@@ -68,6 +70,8 @@ export interface AppConfig {
     allowedOrigins: string[];
   };
 }
+
+const NO_JWT_KEYS: JwtKeys = { currentKeyId: '', keys: {} };
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -87,6 +91,8 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
   const httpAllowedHosts = parseOrReport(() => parseAllowedHosts(env.HTTP_TOOL_ALLOWED_HOSTS), problems) ?? [];
   const allowedOrigins = parseOrReport(() => parseAllowedOrigins(env.ALLOWED_ORIGINS), problems) ?? [];
   const credentials = parseOrReport(() => parseCredentialKeys(env.CREDENTIALS_KEYS, env.CREDENTIALS_CURRENT_KEY_ID), problems);
+  const jwtKeys =
+    role === 'api' ? parseOrReport(() => parseJwtKeys({ keys: env.JWT_KEYS, currentKeyId: env.JWT_CURRENT_KEY_ID, secret: env.JWT_SECRET }), problems) : NO_JWT_KEYS;
   const oauthApps = {
     github: oauthApp('GITHUB', env.GITHUB_CLIENT_ID, env.GITHUB_CLIENT_SECRET, env.GITHUB_REDIRECT_URI, problems),
     google: oauthApp('GOOGLE', env.GOOGLE_CLIENT_ID, env.GOOGLE_CLIENT_SECRET, env.GOOGLE_REDIRECT_URI, problems),
@@ -139,7 +145,7 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
     api: {
       host: env.HOST,
       port: env.PORT,
-      jwt: { secret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS },
+      jwt: { keys: jwtKeys as JwtKeys, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS },
       refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
       magicLinkTtlSeconds: env.MAGIC_LINK_TTL_SECONDS,
       outputPreviewBytes: env.RUN_OUTPUT_PREVIEW_BYTES,

@@ -66,9 +66,17 @@ export class Environment {
   @IsString()
   HOST = '127.0.0.1';
 
-  @IsString({ groups: ['api'] })
-  @MinLength(32, { groups: ['api'], message: 'JWT_SECRET must be at least 32 characters' })
-  JWT_SECRET!: string;
+  /** `<kid>:<secret>,…`: the access tokens' signing keys, so they rotate; replaces JWT_SECRET. */
+  @OptionalSetting()
+  JWT_KEYS?: string;
+
+  /** The key new access tokens are signed with; optional when JWT_KEYS holds one key. */
+  @OptionalSetting()
+  JWT_CURRENT_KEY_ID?: string;
+
+  /** One signing key (id `primary`), for an installation that does not rotate. */
+  @OptionalSetting()
+  JWT_SECRET?: string;
 
   @IsString()
   JWT_ISSUER = 'flowmate';

@@ -1,4 +1,4 @@
-import type { AppConfig } from '@flowmate/config';
+import { currentJwtSecret, type AppConfig } from '@flowmate/config';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -14,9 +14,10 @@ import { JwtStrategy } from './jwt.strategy';
     PassportModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        secret: config.api.jwt.secret,
-        signOptions: { algorithm: 'HS256', issuer: config.api.jwt.issuer, audience: config.api.jwt.audience },
+      useFactory: ({ api: { jwt } }: AppConfig) => ({
+        // Signs with the current key and names it in the header, so the key can rotate (the strategy verifies by kid).
+        secret: currentJwtSecret(jwt.keys),
+        signOptions: { algorithm: 'HS256', keyid: jwt.keys.currentKeyId, issuer: jwt.issuer, audience: jwt.audience },
       }),
     }),
   ],

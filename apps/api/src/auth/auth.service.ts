@@ -41,22 +41,16 @@ export class AuthService {
 
   /** Rotation: each refresh token works once; presenting a spent one revokes its whole family. */
   async refresh(refreshToken: string): Promise<TokensDto> {
-    const hash = hashToken(refreshToken);
-    const active = await this.tokens.revokeActiveRefreshToken(hash);
-    if (!active) {
-      const family = await this.tokens.findRefreshTokenFamily(hash);
-      if (family) await this.tokens.revokeRefreshFamily(family);
-      throw new UnauthorizedException('This refresh token is invalid, expired or already used');
-    }
-    const user = await this.users.findById(active.userId);
+    const next = newToken();
+    const issued = await this.tokens.rotateRefreshToken(hashToken(refreshToken), { tokenHash: hashToken(next), expiresAt: this.refreshTokenExpiry() });
+    const user = issued ? await this.users.findById(issued.userId) : null;
     if (!user) throw new UnauthorizedException('This refresh token is invalid, expired or already used');
-    return this.issueTokens(user, active.familyId);
+    return { ...(await this.accessToken(user)), refreshToken: next };
   }
 
   /** Revokes the caller's own session only; someone else's token is ignored, without saying so. */
   async logout(caller: AuthUser, refreshToken: string): Promise<void> {
-    const family = await this.tokens.findRefreshTokenFamily(hashToken(refreshToken), caller.id);
-    if (family) await this.tokens.revokeRefreshFamily(family);
+    await this.tokens.revokeFamilyOf(hashToken(refreshToken), caller.id);
   }
 
   async me(caller: AuthUser): Promise<UserDto> {
@@ -66,11 +60,18 @@ export class AuthService {
   }
 
   private async issueTokens(user: UserEntity, familyId: string): Promise<TokensDto> {
+    const refreshToken = newToken();
+    await this.tokens.createRefreshToken(user.id, familyId, hashToken(refreshToken), this.refreshTokenExpiry());
+    return { ...(await this.accessToken(user)), refreshToken };
+  }
+
+  private async accessToken(user: UserEntity): Promise<Omit<TokensDto, 'refreshToken'>> {
     const { accessTtlSeconds } = this.config.api.jwt;
     const claims: AccessTokenClaims = { sub: user.id, email: user.email };
-    const accessToken = await this.jwt.signAsync(claims, { expiresIn: accessTtlSeconds });
-    const refreshToken = newToken();
-    await this.tokens.createRefreshToken(user.id, familyId, hashToken(refreshToken), secondsFromNow(this.config.api.refreshTokenTtlSeconds));
-    return { accessToken, refreshToken, expiresIn: accessTtlSeconds };
+    return { accessToken: await this.jwt.signAsync(claims, { expiresIn: accessTtlSeconds }), expiresIn: accessTtlSeconds };
+  }
+
+  private refreshTokenExpiry(): Date {
+    return secondsFromNow(this.config.api.refreshTokenTtlSeconds);
   }
 }

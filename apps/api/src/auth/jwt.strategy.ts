@@ -1,5 +1,6 @@
-import type { AppConfig } from '@flowmate/config';
+import type { AppConfig, JwtKeys } from '@flowmate/config';
 import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { ExtractJwt, Strategy } from 'passport-jwt';
@@ -11,6 +12,13 @@ export interface AccessTokenClaims {
   email: string;
 }
 
+/**
+ * Where the guard puts its app's signing keys for the strategy: passport strategies are registered process-wide
+ * by name, so keys read at construction would be those of whichever app in the process was built last.
+ */
+export const VERIFYING_KEYS = Symbol('verifyingKeys');
+export type KeyedRequest = Request & { [VERIFYING_KEYS]?: JwtKeys };
+
 /** Browsers' EventSource cannot send headers: the events stream, and nothing else, takes the token from `?access_token=`. */
 const EVENTS_ROUTE = /^\/api\/v1\/runs\/[^/]+\/events$/;
 
@@ -21,10 +29,16 @@ function eventStreamQueryToken(request: Request): string | null {
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy) {
-  constructor(@InjectConfig() config: AppConfig) {
+  constructor(@InjectConfig() config: AppConfig, jwt: JwtService) {
     super({
       jwtFromRequest: ExtractJwt.fromExtractors([ExtractJwt.fromAuthHeaderAsBearerToken(), eventStreamQueryToken]),
-      secretOrKey: config.api.jwt.secret,
+      // The header's kid picks the key: every configured key verifies, so tokens outlive a rotation until they expire.
+      secretOrKeyProvider: (request: KeyedRequest, rawToken: string, done: (error: Error | null, secret?: string) => void) => {
+        const keys = request[VERIFYING_KEYS]?.keys ?? {};
+        const kid = jwt.decode<{ header?: { kid?: unknown } } | null>(rawToken, { complete: true })?.header?.kid;
+        if (typeof kid === 'string' && Object.hasOwn(keys, kid)) done(null, keys[kid]);
+        else done(new Error('unknown signing key'));
+      },
       algorithms: ['HS256'],
       issuer: config.api.jwt.issuer,
       audience: config.api.jwt.audience,

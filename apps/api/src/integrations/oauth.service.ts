@@ -1,4 +1,4 @@
-import type { AppConfig } from '@flowmate/config';
+import { currentJwtSecret, type AppConfig } from '@flowmate/config';
 import { OAuthStatesRepository } from '@flowmate/db';
 import { OAuthGrantRefused, OAuthProviders, type OAuthProvider } from '@flowmate/integrations';
 import { BadRequestException, Injectable, ServiceUnavailableException } from '@nestjs/common';
@@ -64,7 +64,7 @@ export class OAuthService {
   }
 
   private sign(provider: OAuthProvider, nonce: string): string {
-    return createHmac('sha256', this.config.api.jwt.secret).update(`oauth-state:${provider}:${nonce}`).digest('base64url');
+    return createHmac('sha256', currentJwtSecret(this.config.api.jwt.keys)).update(`oauth-state:${provider}:${nonce}`).digest('base64url');
   }
 
   private signed(provider: OAuthProvider, state: string): boolean {

@@ -1,4 +1,4 @@
-import { IsNull, type DataSource, type Repository } from 'typeorm';
+import { IsNull, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { MagicLinkEntity, RefreshTokenEntity } from '../entities';
 import { recordAudit } from './audit';
 
@@ -43,26 +43,50 @@ export class AuthTokensRepository {
     await this.refreshTokens.insert({ userId, familyId, tokenHash, expiresAt });
   }
 
-  /** Revokes an active token so it can be exchanged once; null when it was not active. */
-  async revokeActiveRefreshToken(tokenHash: string): Promise<IssuedRefreshToken | null> {
-    const { raw } = await this.refreshTokens
-      .createQueryBuilder()
-      .update()
-      .set({ revokedAt: () => 'now()' })
-      .where('token_hash = :tokenHash AND revoked_at IS NULL AND expires_at > now()', { tokenHash })
-      .returning(['userId', 'familyId'])
-      .execute();
-    const [revoked] = raw as Array<{ user_id: string; family_id: string }>;
-    return revoked ? { userId: revoked.user_id, familyId: revoked.family_id } : null;
+  /**
+   * Exchanges an active refresh token for `next`, of the same family; null when the token is unknown, expired
+   * or spent. A spent one is a reuse: its whole family is revoked. Both hold the family's lock, so a reuse
+   * also revokes a token the winner of a race issued in the same instant.
+   */
+  async rotateRefreshToken(presentedHash: string, next: { tokenHash: string; expiresAt: Date }): Promise<IssuedRefreshToken | null> {
+    return this.refreshTokens.manager.transaction(async (tx) => {
+      const tokens = tx.getRepository(RefreshTokenEntity);
+      const presented = await tokens.findOne({ select: { familyId: true, userId: true }, where: { tokenHash: presentedHash } });
+      if (!presented) return null;
+      const { familyId, userId } = presented;
+      await lockFamily(tx, familyId);
+      const { affected } = await tokens
+        .createQueryBuilder()
+        .update()
+        .set({ revokedAt: () => 'now()' })
+        .where('token_hash = :presentedHash AND revoked_at IS NULL AND expires_at > now()', { presentedHash })
+        .execute();
+      if (affected === 0) {
+        await revokeFamily(tx, familyId);
+        return null;
+      }
+      await tokens.insert({ userId, familyId, tokenHash: next.tokenHash, expiresAt: next.expiresAt });
+      return { userId, familyId };
+    });
   }
 
-  /** The family of a token, optionally only when it belongs to `userId`. */
-  async findRefreshTokenFamily(tokenHash: string, userId?: string): Promise<string | null> {
-    const token = await this.refreshTokens.findOne({ select: { familyId: true }, where: { tokenHash, ...(userId ? { userId } : {}) } });
-    return token?.familyId ?? null;
+  /** Revokes the session the token belongs to, when it belongs to `userId`; false when it does not. */
+  async revokeFamilyOf(tokenHash: string, userId: string): Promise<boolean> {
+    return this.refreshTokens.manager.transaction(async (tx) => {
+      const token = await tx.getRepository(RefreshTokenEntity).findOne({ select: { familyId: true }, where: { tokenHash, userId } });
+      if (!token) return false;
+      await lockFamily(tx, token.familyId);
+      await revokeFamily(tx, token.familyId);
+      return true;
+    });
   }
+}
 
-  async revokeRefreshFamily(familyId: string): Promise<void> {
-    await this.refreshTokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
-  }
+/** Serialises every change to one family: a rotation and a reuse cannot interleave. */
+async function lockFamily(tx: EntityManager, familyId: string): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('refresh-family:' || $1, 0))`, [familyId]);
+}
+
+async function revokeFamily(tx: EntityManager, familyId: string): Promise<void> {
+  await tx.getRepository(RefreshTokenEntity).update({ familyId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
 }
