@@ -16,7 +16,7 @@ describe(loadConfig.name, () => {
       taskQueue: 'flowmate',
       uiUrl: 'http://127.0.0.1:8233',
     });
-    expect(sut.api.magicLinkInResponse).toBe(false);
+    expect(sut.api.magicLink).toEqual({ ttlSeconds: 900, delivery: { kind: 'none' } });
   });
 
   it.each([
@@ -74,10 +74,32 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig('worker', { ...valid, SLACK_API_URL: 'ftp://slack.example' })).toThrow(/SLACK_API_URL/);
   });
 
-  it('refuses to hand out magic links in responses in production', () => {
-    expect(() => loadConfig('api', { ...valid, NODE_ENV: 'production', AUTH_MAGIC_LINK_DELIVERY: 'response' })).toThrow(ConfigError);
-    expect(loadConfig('api', { ...valid, NODE_ENV: 'production' }).api.magicLinkInResponse).toBe(false);
-    expect(loadConfig('api', { ...valid, AUTH_MAGIC_LINK_DELIVERY: 'response' }).api.magicLinkInResponse).toBe(true);
+  describe('magic-link delivery', () => {
+    const mail = { AUTH_MAGIC_LINK_DELIVERY: 'smtp', SMTP_URL: 'smtps://mailer:pw@mail.example:465', MAIL_FROM: 'FlowMate <no-reply@flowmate.example>', PUBLIC_APP_URL: 'https://app.flowmate.example/' };
+
+    it('sends links by e-mail from the configured public URL, in production too', () => {
+      expect(loadConfig('api', { ...valid, NODE_ENV: 'production', ...mail }).api.magicLink.delivery).toEqual({
+        kind: 'smtp',
+        smtpUrl: mail.SMTP_URL,
+        from: mail.MAIL_FROM,
+        publicAppUrl: 'https://app.flowmate.example',
+      });
+    });
+
+    it('names every setting e-mail delivery lacks', () => {
+      expect(() => loadConfig('api', { ...valid, AUTH_MAGIC_LINK_DELIVERY: 'smtp' })).toThrow(/AUTH_MAGIC_LINK_DELIVERY=smtp needs SMTP_URL, MAIL_FROM, PUBLIC_APP_URL/);
+      expect(() => loadConfig('api', { ...valid, ...mail, SMTP_URL: 'http://mail.example' })).toThrow(/SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/);
+    });
+
+    it('refuses production without e-mail delivery, and refuses tokens in responses there', () => {
+      expect(() => loadConfig('api', { ...valid, NODE_ENV: 'production' })).toThrow(/NODE_ENV=production signs people in by e-mail/);
+      expect(() => loadConfig('api', { ...valid, NODE_ENV: 'production', AUTH_MAGIC_LINK_DELIVERY: 'response' })).toThrow(ConfigError);
+    });
+
+    it('hands the token back in development only when asked, and otherwise delivers nothing', () => {
+      expect(loadConfig('api', { ...valid, AUTH_MAGIC_LINK_DELIVERY: 'response' }).api.magicLink.delivery).toEqual({ kind: 'response' });
+      expect(loadConfig('api', valid).api.magicLink.delivery).toEqual({ kind: 'none' });
+    });
   });
 
   it('arms failpoints only in tests', () => {

@@ -6,6 +6,7 @@ import { parseAllowedOrigins } from './allowed-origins';
 import { Environment, type ProcessRole } from './environment';
 import { parseCredentialKeys, type CredentialKeys } from './credential-keys';
 import { parseJwtKeys, type JwtKeys } from './jwt-keys';
+import { parseMagicLinkDelivery, type MagicLinkDelivery } from './magic-link-delivery';
 import { parseDefaultModelChain, parseModelProviders, type ModelProviderConfig } from './model-providers';
 
 /** An OAuth app registered with a provider. */
@@ -60,18 +61,18 @@ export interface AppConfig {
     /** Empty in the worker, which never signs nor verifies access tokens. */
     jwt: { keys: JwtKeys; issuer: string; audience: string; accessTtlSeconds: number };
     refreshTokenTtlSeconds: number;
-    magicLinkTtlSeconds: number;
+    magicLink: { ttlSeconds: number; delivery: MagicLinkDelivery };
     outputPreviewBytes: number;
     /** How often Temporal's Schedules are checked against the stored ones; 0 checks only at startup. */
     scheduleReconcileIntervalSeconds: number;
-    /** Hands the magic-link token back in the response body: opt-in, for local development, never in production. */
-    magicLinkInResponse: boolean;
     /** Origins allowed to call the API from a browser (CORS); empty: none. */
     allowedOrigins: string[];
   };
 }
 
+/** The worker neither signs people in nor checks their tokens. */
 const NO_JWT_KEYS: JwtKeys = { currentKeyId: '', keys: {} };
+const NO_DELIVERY: MagicLinkDelivery = { kind: 'none' };
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -83,14 +84,18 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
   const problems = validateSync(env, { groups: [role], always: true }).flatMap((error) =>
     Object.values(error.constraints ?? {}).map((message) => (message.startsWith(error.property) ? message : `${error.property}: ${message}`)),
   );
-  const delivery = env.AUTH_MAGIC_LINK_DELIVERY;
-  if (env.NODE_ENV === 'production' && delivery === 'response') {
-    problems.push('AUTH_MAGIC_LINK_DELIVERY=response hands sign-in tokens to anyone who asks; it is refused when NODE_ENV=production');
-  }
   if (env.TEST_FAILPOINTS && env.NODE_ENV !== 'test') problems.push('TEST_FAILPOINTS freezes the worker on purpose; it is accepted only when NODE_ENV=test');
   const httpAllowedHosts = parseOrReport(() => parseAllowedHosts(env.HTTP_TOOL_ALLOWED_HOSTS), problems) ?? [];
   const allowedOrigins = parseOrReport(() => parseAllowedOrigins(env.ALLOWED_ORIGINS), problems) ?? [];
   const credentials = parseOrReport(() => parseCredentialKeys(env.CREDENTIALS_KEYS, env.CREDENTIALS_CURRENT_KEY_ID), problems);
+  const magicLinkDelivery =
+    role === 'api'
+      ? parseOrReport(
+          () =>
+            parseMagicLinkDelivery({ nodeEnv: env.NODE_ENV, delivery: env.AUTH_MAGIC_LINK_DELIVERY, smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, publicAppUrl: env.PUBLIC_APP_URL }),
+          problems,
+        )
+      : NO_DELIVERY;
   const jwtKeys =
     role === 'api' ? parseOrReport(() => parseJwtKeys({ keys: env.JWT_KEYS, currentKeyId: env.JWT_CURRENT_KEY_ID, secret: env.JWT_SECRET }), problems) : NO_JWT_KEYS;
   const oauthApps = {
@@ -147,10 +152,9 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
       port: env.PORT,
       jwt: { keys: jwtKeys as JwtKeys, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS },
       refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
-      magicLinkTtlSeconds: env.MAGIC_LINK_TTL_SECONDS,
+      magicLink: { ttlSeconds: env.MAGIC_LINK_TTL_SECONDS, delivery: magicLinkDelivery as MagicLinkDelivery },
       outputPreviewBytes: env.RUN_OUTPUT_PREVIEW_BYTES,
       scheduleReconcileIntervalSeconds: env.SCHEDULE_RECONCILE_INTERVAL_SECONDS,
-      magicLinkInResponse: delivery === 'response',
       allowedOrigins,
     },
   };

@@ -101,9 +101,23 @@ export class Environment {
   @IntSetting(0, 86_400)
   SCHEDULE_RECONCILE_INTERVAL_SECONDS = 300;
 
+  /** `smtp` (production) or `response` (development: the token comes back in the body); unset: not delivered. */
   @IsOptional()
-  @IsIn(['response'], { message: 'AUTH_MAGIC_LINK_DELIVERY must be "response" (e-mail delivery is not built yet)' })
-  AUTH_MAGIC_LINK_DELIVERY?: 'response';
+  @IsIn(['smtp', 'response'], { message: 'AUTH_MAGIC_LINK_DELIVERY must be "smtp" or "response"' })
+  AUTH_MAGIC_LINK_DELIVERY?: 'smtp' | 'response';
+
+  /** `smtp://user:password@host:587` or `smtps://…:465`: the mail server sign-in links go through. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['smtp', 'smtps'] }, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** The sender of sign-in mail, e.g. `FlowMate <no-reply@flowmate.example>`. */
+  @OptionalSetting()
+  MAIL_FROM?: string;
+
+  /** Where people open FlowMate: the base of sign-in links (never taken from a request's Host header). */
+  @OptionalUrl()
+  PUBLIC_APP_URL?: string;
 
   @OptionalSetting()
   WORKFLOW_BUNDLE_PATH?: string;

@@ -7,6 +7,7 @@ import { InjectConfig } from '../core/app-config.provider';
 import type { AuthUser } from './auth-user';
 import type { MagicLinkRequestedDto, SessionDto, TokensDto, UserDto } from './dto/auth.dto';
 import type { AccessTokenClaims } from './jwt.strategy';
+import { MagicLinkMailer } from './magic-link-mailer';
 
 const newToken = (): string => randomBytes(32).toString('base64url');
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
@@ -21,15 +22,21 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly tokens: AuthTokensRepository,
     private readonly jwt: JwtService,
+    private readonly mailer: MagicLinkMailer,
   ) {}
 
-  /** Signs up on first use; the answer is the same for every address. */
+  /**
+   * Signs up on first use, so a known and an unknown address get the same answer after the same work;
+   * the e-mail goes out off the request path.
+   */
   async requestMagicLink(email: string): Promise<MagicLinkRequestedDto> {
     const user = await this.users.findOrCreateByEmail(email.trim().toLowerCase());
     const token = newToken();
-    await this.tokens.createMagicLink(user.id, hashToken(token), secondsFromNow(this.config.api.magicLinkTtlSeconds));
+    const { ttlSeconds, delivery } = this.config.api.magicLink;
+    await this.tokens.createMagicLink(user.id, hashToken(token), secondsFromNow(ttlSeconds));
+    this.mailer.send({ userId: user.id, email: user.email, token });
     const message = 'If this address can sign in, a sign-in link is on its way.';
-    return this.config.api.magicLinkInResponse ? { message, magicLinkToken: token } : { message };
+    return delivery.kind === 'response' ? { message, magicLinkToken: token } : { message };
   }
 
   async verifyMagicLink(token: string): Promise<SessionDto> {
