@@ -5,6 +5,7 @@ import type { HttpLogger } from 'pino-http';
 import { AgentsModule } from './agents/agents.module';
 import { AgentCreationModule } from './agents/creation/agent-creation.module';
 import { ApprovalsModule } from './approvals/approvals.module';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AccountModule } from './account/account.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -27,7 +28,7 @@ export class AppModule {
   static forRoot(config: AppConfig, requestLogger: HttpLogger): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(config), LoggingModule.forRoot(requestLogger), DatabaseModule, TemporalModule, AuthModule, AgentsModule, RunsModule, ApprovalsModule, ModelsModule, IntegrationsModule, WebhooksModule, SchedulesModule, AgentCreationModule, AuditModule, AccountModule],
+      imports: [AppConfigModule.forRoot(config), LoggingModule.forRoot(requestLogger), DatabaseModule, TemporalModule, AuthModule, AgentsModule, RunsModule, ApprovalsModule, ModelsModule, IntegrationsModule, WebhooksModule, SchedulesModule, AgentCreationModule, AuditModule, AccountModule, ApiKeysModule],
       controllers: [ToolsController, HealthController],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -17,10 +17,12 @@ export const AUDIT_ACTIONS = [
   'schedule.saved',
   'schedule.deleted',
   'user.signed_in',
+  'api_key.created',
+  'api_key.revoked',
   /** The tombstone an account deletion leaves: the user's id, nothing personal. */
   'user.deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_OBJECT_TYPES = ['agent', 'run', 'approval', 'integration', 'secret', 'schedule', 'user'] as const;
+export const AUDIT_OBJECT_TYPES = ['agent', 'run', 'approval', 'integration', 'secret', 'schedule', 'user', 'api_key'] as const;
 export type AuditObjectType = (typeof AUDIT_OBJECT_TYPES)[number];

@@ -2,6 +2,7 @@ export * from './agent-definition';
 export * from './agent-graph';
 export * from './audit';
 export * from './delegation';
+export * from './identity';
 export * from './integration-tools';
 export * from './json';
 export * from './llm-prompt';

@@ -1,6 +1,7 @@
 export * from './data-source';
 export * from './entities';
 export * from './repositories/agents.repository';
+export * from './repositories/api-keys.repository';
 export * from './repositories/auth-tokens.repository';
 export * from './repositories/circuit-breakers.repository';
 export * from './repositories/credentials.repository';

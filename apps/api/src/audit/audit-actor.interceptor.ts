@@ -12,7 +12,7 @@ import type { AuthUser } from '../auth/auth-user';
 export class AuditActorInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<Request & { id?: unknown; user?: AuthUser }>();
-    const actor = { userId: request.user?.id, correlationId: request.id === undefined ? undefined : String(request.id), clientIp: request.ip };
+    const actor = { userId: request.user?.id, apiKeyId: request.user?.apiKeyId, correlationId: request.id === undefined ? undefined : String(request.id), clientIp: request.ip };
     // The handler runs when the observable is subscribed to, so subscribing inside the scope puts it there.
     return new Observable((subscriber) => auditActor.run(actor, () => next.handle().subscribe(subscriber)));
   }

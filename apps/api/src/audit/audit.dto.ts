@@ -25,6 +25,8 @@ export interface AuditEventDto {
   objectId: string;
   /** Who acted: a user id, or null when FlowMate did (a purge, a timed-out approval). */
   actorUserId: string | null;
+  /** The personal API key the user acted through; null for a sign-in session. */
+  actorApiKeyId: string | null;
   correlationId: string | null;
   clientIp: string | null;
   details: JsonObject;

@@ -1,32 +1,49 @@
+import { API_KEY_PREFIX } from '@flowmate/contracts';
 import type { AppConfig } from '@flowmate/config';
-import { UsersRepository } from '@flowmate/db';
-import { Injectable, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import { ApiKeysRepository, UsersRepository } from '@flowmate/db';
+import { ForbiddenException, Injectable, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import type { Request } from 'express';
 import { InjectConfig } from '../core/app-config.provider';
-import { IS_PUBLIC, type AuthUser } from './auth-user';
+import { IS_PUBLIC, SESSION_ONLY, type AuthUser } from './auth-user';
 import { VERIFYING_KEYS, type KeyedRequest } from './jwt.strategy';
+import { hashOpaqueToken } from './opaque-token';
 
-/** Every route needs a valid access token unless marked @Public(), and its account must still exist. */
+type AuthenticatedRequest = KeyedRequest & { user?: Partial<AuthUser> };
+
+/**
+ * Every route needs a valid access token or personal API key unless marked @Public(), and its account
+ * must still exist: the user is read as stored on each request, so a deleted account's tokens stop at
+ * once and a changed tier or role applies at once.
+ */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
   constructor(
     private readonly reflector: Reflector,
     private readonly users: UsersRepository,
+    private readonly apiKeys: ApiKeysRepository,
     @InjectConfig() private readonly config: AppConfig,
   ) {
     super();
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    if (isPublic) return true;
-    context.switchToHttp().getRequest<KeyedRequest>()[VERIFYING_KEYS] = this.config.api.jwt.keys;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const bearer = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    if (bearer?.startsWith(API_KEY_PREFIX)) {
+      if (this.reflector.getAllAndOverride<boolean>(SESSION_ONLY, targets)) throw new ForbiddenException('This needs a signed-in session; an API key cannot do it');
+      const holder = await this.apiKeys.findHolder(hashOpaqueToken(bearer));
+      if (!holder) throw new UnauthorizedException('This API key is invalid, expired or revoked');
+      request.user = { ...holder.user, apiKeyId: holder.apiKeyId };
+      return true;
+    }
+    request[VERIFYING_KEYS] = this.config.api.jwt.keys;
     if (!(await super.canActivate(context))) return false;
-    // A deleted account's tokens stop working at once, not when they expire.
-    const { user } = context.switchToHttp().getRequest<Request & { user: AuthUser }>();
-    if (!(await this.users.exists(user.id))) throw new UnauthorizedException('This account no longer exists');
+    const user = await this.users.findIdentity(request.user?.id as string);
+    if (!user) throw new UnauthorizedException('This account no longer exists');
+    request.user = { id: user.id, email: user.email, tier: user.tier, role: user.role };
     return true;
   }
 }

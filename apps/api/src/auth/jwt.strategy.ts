@@ -46,7 +46,8 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
     });
   }
 
-  validate(claims: AccessTokenClaims): AuthUser {
-    return { id: claims.sub, email: claims.email };
+  /** Only the subject: the guard reads the user as stored now. */
+  validate(claims: AccessTokenClaims): Pick<AuthUser, 'id'> {
+    return { id: claims.sub };
   }
 }

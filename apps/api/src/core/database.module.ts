@@ -1,6 +1,7 @@
 import type { AppConfig } from '@flowmate/config';
 import {
   AgentsRepository,
+  ApiKeysRepository,
   ApprovalsRepository,
   AuditEventsRepository,
   AuthTokensRepository,
@@ -40,6 +41,7 @@ const REPOSITORIES = [
   WebhookDeliveriesRepository,
   SchedulesRepository,
   AuditEventsRepository,
+  ApiKeysRepository,
 ];
 
 const repositoryProviders: Provider[] = REPOSITORIES.map((Repository) => ({

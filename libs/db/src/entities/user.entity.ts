@@ -1,3 +1,4 @@
+import type { UserRole, UserTier } from '@flowmate/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity('users')
@@ -10,7 +11,10 @@ export class UserEntity {
   email!: string;
 
   @Column('text', { default: 'free' })
-  tier!: string;
+  tier!: UserTier;
+
+  @Column('text', { default: 'user' })
+  role!: UserRole;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

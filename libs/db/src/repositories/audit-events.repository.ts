@@ -8,6 +8,8 @@ export interface StoredAuditEvent {
   id: string;
   occurredAt: Date;
   actorUserId: string | null;
+  /** The API key the actor used; null for a sign-in session or FlowMate itself. */
+  actorApiKeyId: string | null;
   action: AuditAction;
   objectType: AuditObjectType;
   objectId: string;
@@ -20,6 +22,7 @@ interface AuditRow {
   id: string;
   occurred_at: Date;
   actor_user_id: string | null;
+  actor_api_key_id: string | null;
   action: AuditAction;
   object_type: AuditObjectType;
   object_id: string;
@@ -67,6 +70,7 @@ const toEvent = (row: AuditRow): StoredAuditEvent => ({
   id: String(row.id),
   occurredAt: row.occurred_at,
   actorUserId: row.actor_user_id,
+  actorApiKeyId: row.actor_api_key_id,
   action: row.action,
   objectType: row.object_type,
   objectId: row.object_id,

@@ -5,6 +5,8 @@ import type { EntityManager } from 'typeorm';
 /** Who is acting in this call chain, set by the API for each request (the user once authenticated). */
 export interface AuditActor {
   userId?: string;
+  /** The personal API key the user acted through, when it was not a sign-in session. */
+  apiKeyId?: string;
   correlationId?: string;
   clientIp?: string;
 }
@@ -28,11 +30,12 @@ export interface AuditEvent {
 export async function recordAudit(tx: Pick<EntityManager, 'query'>, event: AuditEvent): Promise<void> {
   const actor = auditActor.getStore();
   await tx.query(
-    `INSERT INTO audit_events (owner_id, actor_user_id, action, object_type, object_id, correlation_id, client_ip, details)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    `INSERT INTO audit_events (owner_id, actor_user_id, actor_api_key_id, action, object_type, object_id, correlation_id, client_ip, details)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
       event.ownerId,
       event.actorUserId === undefined ? (actor?.userId ?? null) : event.actorUserId,
+      event.actorUserId === undefined ? (actor?.apiKeyId ?? null) : null,
       event.action,
       event.objectType,
       event.objectId,

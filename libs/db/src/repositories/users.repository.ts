@@ -18,8 +18,9 @@ export class UsersRepository {
     return this.users.findOneBy({ id });
   }
 
-  exists(id: string): Promise<boolean> {
-    return this.users.existsBy({ id });
+  /** What authorising a request needs to know of its user; null once the account is deleted. */
+  findIdentity(id: string): Promise<Pick<UserEntity, 'id' | 'email' | 'tier' | 'role'> | null> {
+    return this.users.findOne({ select: { id: true, email: true, tier: true, role: true }, where: { id } });
   }
 
   /**

@@ -1,3 +1,4 @@
+import { USER_ROLES, USER_TIERS, type UserRole, type UserTier } from '@flowmate/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
 
@@ -33,7 +34,8 @@ export class MagicLinkRequestedDto {
 export class UserDto {
   @ApiProperty() id!: string;
   @ApiProperty() email!: string;
-  @ApiProperty() tier!: string;
+  @ApiProperty({ enum: USER_TIERS }) tier!: UserTier;
+  @ApiProperty({ enum: USER_ROLES }) role!: UserRole;
 }
 
 export class TokensDto {
