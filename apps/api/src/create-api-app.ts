@@ -21,6 +21,9 @@ function refuseNulCharacters(key: string, value: unknown): unknown {
   return value;
 }
 
+/** Express reads a hop count as a number and anything else as addresses or subnets. */
+const trustProxySetting = (setting: string): number | string => (/^\d+$/.test(setting) ? Number(setting) : setting);
+
 export interface ApiAppOptions {
   /** Where log lines go; stdout when absent. */
   logDestination?: DestinationStream;
@@ -31,6 +34,7 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   const requestLogger = createRequestLogger(config, options.logDestination);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, requestLogger), { bufferLogs: true, bodyParser: false, rawBody: true });
   app.useLogger(app.get(Logger));
+  if (config.api.trustProxy !== undefined) app.set('trust proxy', trustProxySetting(config.api.trustProxy));
   // Order matters: the correlation id and helmet's headers must be on every response, a refused body's too.
   app.use(requestLogger);
   app.use(helmet());

@@ -67,6 +67,10 @@ export interface AppConfig {
     scheduleReconcileIntervalSeconds: number;
     /** Origins allowed to call the API from a browser (CORS); empty: none. */
     allowedOrigins: string[];
+    /** Off only in tests; the tiers' own limits are in the API's rate-limit policy. */
+    rateLimits: { enabled: boolean; ipPerMinute: number; authIpPerMinute: number; authEmailPerHour: number };
+    /** Express's `trust proxy` setting, when the API runs behind proxies. */
+    trustProxy?: string;
   };
 }
 
@@ -84,6 +88,7 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
   const problems = validateSync(env, { groups: [role], always: true }).flatMap((error) =>
     Object.values(error.constraints ?? {}).map((message) => (message.startsWith(error.property) ? message : `${error.property}: ${message}`)),
   );
+  if (env.RATE_LIMITS_ENABLED === 'false' && env.NODE_ENV === 'production') problems.push('RATE_LIMITS_ENABLED=false is refused when NODE_ENV=production');
   if (env.TEST_FAILPOINTS && env.NODE_ENV !== 'test') problems.push('TEST_FAILPOINTS freezes the worker on purpose; it is accepted only when NODE_ENV=test');
   const httpAllowedHosts = parseOrReport(() => parseAllowedHosts(env.HTTP_TOOL_ALLOWED_HOSTS), problems) ?? [];
   const allowedOrigins = parseOrReport(() => parseAllowedOrigins(env.ALLOWED_ORIGINS), problems) ?? [];
@@ -156,6 +161,13 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
       outputPreviewBytes: env.RUN_OUTPUT_PREVIEW_BYTES,
       scheduleReconcileIntervalSeconds: env.SCHEDULE_RECONCILE_INTERVAL_SECONDS,
       allowedOrigins,
+      rateLimits: {
+        enabled: env.RATE_LIMITS_ENABLED === 'true',
+        ipPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
+        authIpPerMinute: env.RATE_LIMIT_AUTH_IP_PER_MINUTE,
+        authEmailPerHour: env.RATE_LIMIT_AUTH_EMAIL_PER_HOUR,
+      },
+      trustProxy: env.TRUST_PROXY,
     },
   };
 }

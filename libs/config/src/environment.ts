@@ -55,6 +55,26 @@ export class Environment {
   @IsString()
   HTTP_TOOL_ALLOWED_HOSTS = '';
 
+  /** Off only in tests that are not about rate limits; refused in production. */
+  @IsIn(['true', 'false'], { groups: ['api'], message: 'RATE_LIMITS_ENABLED must be true or false' })
+  RATE_LIMITS_ENABLED = 'true';
+
+  /** Requests per minute from one client address, signed in or not. */
+  @IntSetting(1)
+  RATE_LIMIT_IP_PER_MINUTE = 1200;
+
+  /** Requests per minute from one client address to the sign-in routes (`/auth`, `/auth/verify`, `/auth/refresh`). */
+  @IntSetting(1)
+  RATE_LIMIT_AUTH_IP_PER_MINUTE = 30;
+
+  /** Sign-in links per hour for one e-mail address. */
+  @IntSetting(1)
+  RATE_LIMIT_AUTH_EMAIL_PER_HOUR = 10;
+
+  /** Express's `trust proxy`: the proxies whose X-Forwarded-For names the client (e.g. `1`, `loopback, 10.0.0.0/8`); none by default. */
+  @OptionalSetting()
+  TRUST_PROXY?: string;
+
   /** Origins whose browser pages may call the API (CORS); none by default. */
   @IsString({ groups: ['api'] })
   ALLOWED_ORIGINS = '';

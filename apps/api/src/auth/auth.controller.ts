@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Public, type AuthUser } from './auth-user';
+import { SignInRoute } from '../rate-limits/rate-limited';
 import { AuthService } from './auth.service';
 import { MagicLinkRequestedDto, RefreshDto, RequestMagicLinkDto, SessionDto, TokensDto, UserDto, VerifyMagicLinkDto } from './dto/auth.dto';
 
@@ -10,6 +11,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Public()
+  @SignInRoute()
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
   requestMagicLink(@Body() dto: RequestMagicLinkDto): Promise<MagicLinkRequestedDto> {
@@ -17,6 +19,7 @@ export class AuthController {
   }
 
   @Public()
+  @SignInRoute()
   @Post('verify')
   @HttpCode(HttpStatus.OK)
   verify(@Body() dto: VerifyMagicLinkDto): Promise<SessionDto> {
@@ -24,6 +27,7 @@ export class AuthController {
   }
 
   @Public()
+  @SignInRoute()
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
   refresh(@Body() dto: RefreshDto): Promise<TokensDto> {

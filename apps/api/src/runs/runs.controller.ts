@@ -5,6 +5,7 @@ import type { PageDto } from '../common/page-query.dto';
 import { DelegateTaskDto, ListRunsQueryDto, StartRunDto, type RunDto, type RunStartedDto, type RunSummaryDto, type StepOutputDto } from './dto/run.dto';
 import type { CancelRequested } from './run-canceller';
 import { RunsService } from './runs.service';
+import { StartsRuns } from '../rate-limits/rate-limited';
 
 @ApiTags('runs')
 @ApiBearerAuth()
@@ -12,6 +13,7 @@ import { RunsService } from './runs.service';
 export class RunsController {
   constructor(private readonly runs: RunsService) {}
 
+  @StartsRuns()
   @Post('agents/:id/run')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key, same run' })
@@ -24,6 +26,7 @@ export class RunsController {
     return this.runs.start(user, agentId, dto, idempotencyKey);
   }
 
+  @StartsRuns()
   @Post('agents/delegate/task')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key, same run' })

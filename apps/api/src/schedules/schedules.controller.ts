@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../auth/auth-user';
 import { BackfillScheduleDto, PutScheduleDto, ScheduleQueryDto, type ScheduleDto, type ScheduleFiredDto } from './dto/schedule.dto';
 import { SchedulesService } from './schedules.service';
+import { StartsRuns } from '../rate-limits/rate-limited';
 
 @ApiTags('schedules')
 @ApiBearerAuth()
@@ -26,12 +27,14 @@ export class SchedulesController {
     return this.schedules.delete(user, agentId);
   }
 
+  @StartsRuns()
   @Post('trigger')
   @HttpCode(HttpStatus.ACCEPTED)
   trigger(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) agentId: string): Promise<ScheduleFiredDto> {
     return this.schedules.trigger(user, agentId);
   }
 
+  @StartsRuns()
   @Post('backfill')
   @HttpCode(HttpStatus.ACCEPTED)
   backfill(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) agentId: string, @Body() dto: BackfillScheduleDto): Promise<ScheduleFiredDto> {

@@ -4,6 +4,7 @@ import { CurrentUser, type AuthUser } from '../../auth/auth-user';
 import type { RunStartedDto } from '../dto/run.dto';
 import { RunsService } from '../runs.service';
 import { RerunRunDto } from './rerun-run.dto';
+import { StartsRuns } from '../../rate-limits/rate-limited';
 
 @ApiTags('runs')
 @ApiBearerAuth()
@@ -11,6 +12,7 @@ import { RerunRunDto } from './rerun-run.dto';
 export class RunRerunsController {
   constructor(private readonly runs: RunsService) {}
 
+  @StartsRuns()
   @Post('runs/:id/rerun')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key, same run' })
