@@ -4,11 +4,11 @@ import { RequestMethod, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { createRequestLogger } from './core/request-logger';
+import { DOCS_PATH, securityHeaders } from './core/security-headers';
 
 const API_PREFIX = 'api/v1';
 const BODY_LIMIT = '1mb';
@@ -37,7 +37,7 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   if (config.api.trustProxy !== undefined) app.set('trust proxy', trustProxySetting(config.api.trustProxy));
   // Order matters: the correlation id and helmet's headers must be on every response, a refused body's too.
   app.use(requestLogger);
-  app.use(helmet());
+  app.use(...securityHeaders(config));
   // Without ALLOWED_ORIGINS no browser page of another origin may call the API (no CORS headers at all).
   if (config.api.allowedOrigins.length > 0) {
     app.enableCors({ origin: config.api.allowedOrigins, credentials: true, exposedHeaders: ['X-Correlation-ID'], maxAge: 600 });
@@ -54,6 +54,6 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('FlowMate API').setVersion('1').addBearerAuth().build());
   // The definition DTOs carry class-validator rules, not swagger decorators; their schemas come from those rules.
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...agentDefinitionSchemas() } };
-  SwaggerModule.setup('docs', app, document);
+  SwaggerModule.setup(DOCS_PATH, app, document);
   return app;
 }
