@@ -57,10 +57,16 @@ describe('security headers', () => {
         if (message.type() === 'error') problems.push(message.text());
       });
       page.on('pageerror', (error) => problems.push(error.message));
-      await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`)));
+      type Watched = Window & { violations?: string[] };
+      await page.addInitScript(() => {
+        const watched = window as Watched;
+        watched.violations = [];
+        document.addEventListener('securitypolicyviolation', (event) => watched.violations?.push(`${event.violatedDirective} ${event.blockedURI}`));
+      });
       await page.goto(`${stack.baseUrl}/docs`);
       await page.locator('.opblock').first().waitFor({ timeout: 20_000 });
       expect(await page.locator('.opblock').count()).toBeGreaterThan(20);
+      expect(await page.evaluate(() => (window as Watched).violations)).toEqual([]);
       expect(problems).toEqual([]);
     } finally {
       await browser.close();
