@@ -652,6 +652,15 @@ describe(validateAgentDefinition.name, () => {
     });
   });
 
+  it('refuses a credential written into a step, pointing at secrets instead', () => {
+    const result = validateAgentDefinition(withStep({ args: { method: 'GET', url: 'https://example.com/feed', headers: { Authorization: 'Bearer ghp_live' } } }));
+    expect(result).toEqual({
+      ok: false,
+      problems: [{ path: 'microAgents[0].steps[0].args.headers.Authorization', message: expect.stringContaining('{{secrets.<name>}}') }],
+    });
+    expect(validateAgentDefinition(withStep({ args: { method: 'GET', url: 'https://example.com/feed', headers: { Authorization: 'Bearer {{secrets.feed}}' } } })).ok).toBe(true);
+  });
+
   it('lists unknown fields together with the graph problems', () => {
     const body = factory.definition({
       surprise: true,

@@ -9,6 +9,7 @@ import { listTemplateReferences, parseTemplateExpression, TemplateError } from '
 import { isToolName } from '../tools';
 import { AgentDefinitionDto } from './agent-definition.dto';
 import { declaredInputs, inputSchemaProblems } from './input-schema';
+import { literalCredentialProblems } from './literal-credentials';
 import { checkDefinitionArgs } from './tool-args.validator';
 import { flattenValidationErrors, joinPath, type ValidationProblem } from './validation-problem';
 
@@ -117,6 +118,7 @@ function microAgentProblems(
     } else {
       if (!agent.tools.includes(step.tool)) problems.push({ path: `${stepPath}.tool`, message: `"${step.tool}" is not in ${path}.tools` });
       problems.push(...checkDefinitionArgs(step.tool, step.args, `${stepPath}.args`));
+      problems.push(...literalCredentialProblems(step.args, `${stepPath}.args`));
       if (step.tool === 'text.render') problems.push(...mustacheProblems(step.args.template, `${stepPath}.args.template`));
     }
     for (const { at, expression } of listTemplateReferences(step.args)) {
