@@ -1,6 +1,5 @@
-import { isJsonObject, type JsonValue } from '@flowmate/contracts';
+import { isCredentialName, isJsonObject, type JsonValue } from '@flowmate/contracts';
 
-const SECRET_KEY = /^(authorization|proxy-authorization|cookie|x-api-key|api[-_]?key)$|token|secret|password/i;
 export const REDACTED = '[redacted]';
 
 /**
@@ -10,7 +9,7 @@ export const REDACTED = '[redacted]';
 export function redactSecrets(value: JsonValue): JsonValue {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (isJsonObject(value)) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, SECRET_KEY.test(key) ? REDACTED : redactSecrets(item)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, isCredentialName(key) ? REDACTED : redactSecrets(item)]));
   }
   return value;
 }

@@ -1,6 +1,7 @@
 export * from './agent-definition';
 export * from './agent-graph';
 export * from './audit';
+export * from './credential-names';
 export * from './delegation';
 export * from './identity';
 export * from './integration-tools';

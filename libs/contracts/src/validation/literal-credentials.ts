@@ -1,9 +1,7 @@
+import { isCredentialName } from '../credential-names';
 import { isJsonObject } from '../json';
 import { listTemplateReferences } from '../templates';
 import { joinPath, type ValidationProblem } from './validation-problem';
-
-/** Keys whose value is a credential, compared without case, `-` or `_`: `Authorization`, `*token*`, `*secret*`, `*password*`, `*apikey*`. */
-const CREDENTIAL_KEY = /^authorization$|token|secret|password|apikey/;
 
 const MESSAGE =
   'holds a literal credential; a definition is stored, exported and shown in plain text. Connect the integration (PUT /api/v1/integrations/<provider>) or store a secret (PUT /api/v1/secrets/<name>) and write {{secrets.<name>}} here';
@@ -18,9 +16,7 @@ export function literalCredentialProblems(value: unknown, path: string): Validat
   if (!isJsonObject(value)) return [];
   return Object.entries(value).flatMap(([key, item]) => {
     const at = joinPath(path, key);
-    if (typeof item === 'string' && isCredentialKey(key) && item.trim() !== '' && listTemplateReferences(item).length === 0) return [{ path: at, message: MESSAGE }];
+    if (typeof item === 'string' && isCredentialName(key) && item.trim() !== '' && listTemplateReferences(item).length === 0) return [{ path: at, message: MESSAGE }];
     return literalCredentialProblems(item, at);
   });
 }
-
-const isCredentialKey = (key: string): boolean => CREDENTIAL_KEY.test(key.toLowerCase().replace(/[-_\s]/g, ''));

@@ -2,7 +2,7 @@ import { promises as dns, type LookupAddress, type LookupOptions } from 'node:dn
 import { STATUS_CODES } from 'node:http';
 import { isIP, type LookupFunction } from 'node:net';
 import { Agent, fetch, Headers, type Dispatcher, type Response } from 'undici';
-import type { HttpMethod, HttpRequestArgs, HttpRequestResult } from '@flowmate/contracts';
+import { isCredentialName, type HttpMethod, type HttpRequestArgs, type HttpRequestResult } from '@flowmate/contracts';
 import { AddressNotAllowedError, hostPortOf, isAllowedHost, isPublicAddress } from './address-policy';
 import { parseRetryAfter } from './retry-after';
 
@@ -100,7 +100,8 @@ export function createGuardedLookup(resolve: Resolve = resolveAll): LookupFuncti
       (addresses) => {
         const refused = addresses.find(({ address }) => !isPublicAddress(address));
         if (refused) {
-          const reason = `it resolves to ${refused.address}, not a public address`;
+          // Never the address itself: the message reaches the user, and would map internal DNS for them.
+          const reason = 'it resolves to an address that is not public';
           return callback(new AddressNotAllowedError(hostname, reason), '');
         }
         if (addresses.length === 0) {
@@ -116,7 +117,7 @@ export function createGuardedLookup(resolve: Resolve = resolveAll): LookupFuncti
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
+const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding'];
 const PREVIEW_BYTES = 1024;
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/;
 const TEXT_MEDIA_TYPE =
@@ -236,18 +237,23 @@ function toTarget(raw: string | URL, base?: URL): URL {
   return url;
 }
 
+/**
+ * The request a redirect asks for. Another origin gets no credential-bearing header (Authorization,
+ * Cookie, X-Api-Key, *-Token, …) and no body: a 307/308 keeps its method but not what it was sending.
+ */
 function redirectHop(hop: Hop, response: Response): Hop | undefined {
   const location = response.headers.get('location');
   if (!REDIRECT_STATUSES.has(response.status) || location === null) return undefined;
   const url = toTarget(location, hop.url);
   const headers = new Headers(hop.headers);
-  if (url.origin !== hop.url.origin) for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+  const crossOrigin = url.origin !== hop.url.origin;
+  if (crossOrigin) for (const name of [...headers.keys()].filter(isCredentialName)) headers.delete(name);
   const becomesGet =
     (response.status === 303 && hop.method !== 'HEAD') ||
     ((response.status === 301 || response.status === 302) && hop.method === 'POST');
-  if (!becomesGet) return { ...hop, url, headers };
-  for (const name of ['content-type', 'content-length', 'content-encoding']) headers.delete(name);
-  return { method: 'GET', url, headers, body: undefined };
+  if (!becomesGet && !crossOrigin) return { ...hop, url, headers };
+  for (const name of BODY_HEADERS) headers.delete(name);
+  return { method: becomesGet ? 'GET' : hop.method, url, headers, body: undefined };
 }
 
 /** undici rejects with `TypeError('fetch failed', { cause })` for anything below HTTP. */
