@@ -224,7 +224,9 @@ describe('npm start stopped during start-up (e2e)', () => {
   }, 180_000);
 
   it('a worker that fails half-way stops the whole stack with its reason', async () => {
-    stack = await StackUnderTest.start(dataDir, { NODE_ENV: 'production', WORKFLOW_BUNDLE_PATH: join(dataDir, 'no-such-bundle.js') });
+    // Production signs people in by e-mail; the mail server is never contacted here.
+    const signInByMail = { AUTH_MAGIC_LINK_DELIVERY: 'smtp', SMTP_URL: 'smtp://127.0.0.1:2525', MAIL_FROM: 'no-reply@flowmate.test', PUBLIC_APP_URL: 'https://app.flowmate.test' };
+    stack = await StackUnderTest.start(dataDir, { NODE_ENV: 'production', WORKFLOW_BUNDLE_PATH: join(dataDir, 'no-such-bundle.js'), ...signInByMail });
 
     expect(await stack.exited).toBe(1);
     expect(stack.output).toMatch(/worker failed: the workflow bundle .*no-such-bundle\.js is missing/);

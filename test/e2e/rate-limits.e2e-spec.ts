@@ -1,4 +1,4 @@
-import { signIn, type Session } from '../support/auth';
+import type { Session } from '../support/auth';
 import { factory } from '../support/factory';
 import { startStack, type Stack } from '../support/stack';
 
