@@ -2,7 +2,7 @@ import { SEARCH_ATTRIBUTES } from '@flowmate/contracts';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { loadOrCreateCredentialsKeys, loadOrCreateJwtSecret } from './dev-stack/kept-secrets';
+import { loadOrCreateCredentialsKeys, loadOrCreateJwtSecret, loadOrCreatePayloadKeys } from './dev-stack/kept-secrets';
 import { describeExit, startManagedProcess, type ProcessExit } from './dev-stack/managed-process';
 import { assertPortFree } from './dev-stack/ports';
 import { startEmbeddedPostgres } from './dev-stack/postgres-server';
@@ -77,6 +77,7 @@ async function startStack(options: DevStackOptions, started: Started, lifetime: 
   await assertPortsFree(config);
   const jwtSigning = config.jwtKeys ? {} : { JWT_SECRET: config.jwtSecret ?? (await loadOrCreateJwtSecret(join(config.dataDir, 'jwt-secret'))) };
   const credentialsKeys = config.credentialsKeys ?? (await loadOrCreateCredentialsKeys(join(config.dataDir, 'credentials-keys')));
+  const payloadKeys = config.payloadKeys ?? (await loadOrCreatePayloadKeys(join(config.dataDir, 'payload-keys')));
 
   // Both start in parallel; allSettled so one failing cannot leave the other running unregistered.
   const [temporal, databaseUrl] = await allOrFirstError([startTemporal(config, started, lifetime), startPostgres(config, started, lifetime)]);
@@ -90,6 +91,7 @@ async function startStack(options: DevStackOptions, started: Started, lifetime: 
     TEMPORAL_ADDRESS: temporal.address,
     ...jwtSigning,
     CREDENTIALS_KEYS: credentialsKeys,
+    PAYLOAD_KEYS: payloadKeys,
     HTTP_TOOL_ALLOWED_HOSTS: config.httpToolAllowedHosts,
     ...(config.magicLinkDelivery ? { AUTH_MAGIC_LINK_DELIVERY: config.magicLinkDelivery } : {}),
     ...(temporal.uiUrl ? { TEMPORAL_UI_URL: temporal.uiUrl } : {}),
@@ -135,6 +137,8 @@ async function startTemporal(config: StackConfig, started: Started, lifetime: Ab
     port: setup.port,
     uiPort: setup.uiPort,
     dbFilename: setup.dbFilename,
+    // The UI decodes what the API encrypted through the API's codec endpoint, which serves the local UI without a token.
+    uiCodecEndpoint: `http://127.0.0.1:${config.apiPort}/codec`,
     searchAttributes: Object.values(SEARCH_ATTRIBUTES),
     log: say,
   });

@@ -21,6 +21,7 @@ import { pollUntil } from '../test/support/poll';
 import { recordHistory } from '../test/support/recorded-histories';
 import { connectTemporal, workflowBundle } from '../test/support/temporal';
 import { mainAgentWorkflow } from './main-agent.workflow';
+import { TEST_PAYLOAD_KEYS } from '../test/support/key-settings';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 
@@ -93,7 +94,7 @@ describe(mainAgentWorkflow.name, () => {
     const worker = await Worker.create({
       connection: temporal.workerConnection,
       taskQueue,
-      dataConverter: createDataConverter(),
+      dataConverter: createDataConverter(TEST_PAYLOAD_KEYS),
       workflowBundle: await workflowBundle(),
       activities,
     });
@@ -108,7 +109,7 @@ describe(mainAgentWorkflow.name, () => {
       try {
         return await handle.result();
       } finally {
-        if (recordAs) recordHistory(recordAs, await handle.fetchHistory());
+        if (recordAs) await recordHistory(recordAs, await handle.fetchHistory(), TEST_PAYLOAD_KEYS);
       }
     });
   }

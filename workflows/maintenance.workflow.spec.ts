@@ -5,6 +5,7 @@ import type { MaintenanceActivities } from '../activities/maintenance.activities
 import { recordHistory } from '../test/support/recorded-histories';
 import { connectTemporal, workflowBundle } from '../test/support/temporal';
 import { maintenanceWorkflow } from './maintenance.workflow';
+import { TEST_PAYLOAD_KEYS } from '../test/support/key-settings';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 
@@ -28,11 +29,11 @@ describe(maintenanceWorkflow.name, () => {
         },
       };
       const taskQueue = `test-${randomUUID()}`;
-      const worker = await Worker.create({ connection: temporal.workerConnection, taskQueue, dataConverter: createDataConverter(), workflowBundle: await workflowBundle(), activities });
+      const worker = await Worker.create({ connection: temporal.workerConnection, taskQueue, dataConverter: createDataConverter(TEST_PAYLOAD_KEYS), workflowBundle: await workflowBundle(), activities });
       const report = await worker.runUntil(async () => {
         const handle = await temporal.client.workflow.start(maintenanceWorkflow, { taskQueue, workflowId: `maintenance-${randomUUID()}` });
         const result = await handle.result();
-        recordHistory('maintenance', await handle.fetchHistory());
+        await recordHistory('maintenance', await handle.fetchHistory(), TEST_PAYLOAD_KEYS);
         return result;
       });
       expect(report).toEqual({ agentsPurged: 3, runsPurged: 500, auditEventsPurged: 0 });

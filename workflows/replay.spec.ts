@@ -3,6 +3,7 @@ import { Worker } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workflowBundle } from '../test/support/temporal';
+import { TEST_PAYLOAD_KEYS } from '../test/support/key-settings';
 
 /**
  * Histories recorded from real runs (`temporal workflow show --output json`). Today's workflow code must
@@ -19,6 +20,6 @@ describe('recorded workflow histories', () => {
 
   it.each(histories)('replays %s with the current workflow code', async (file) => {
     const history = JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8'));
-    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: createDataConverter() }, history, file)).resolves.toBeUndefined();
+    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: createDataConverter(TEST_PAYLOAD_KEYS) }, history, file)).resolves.toBeUndefined();
   });
 });

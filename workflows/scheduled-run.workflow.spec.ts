@@ -15,6 +15,7 @@ import { recordHistory } from '../test/support/recorded-histories';
 import { connectTemporal, workflowBundle } from '../test/support/temporal';
 import { mainAgentWorkflow } from './main-agent.workflow';
 import { scheduledRunWorkflow } from './scheduled-run.workflow';
+import { TEST_PAYLOAD_KEYS } from '../test/support/key-settings';
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 
@@ -57,7 +58,7 @@ describe(scheduledRunWorkflow.name, () => {
 
   async function withWorker<T>(activities: Activities, work: (taskQueue: string) => Promise<T>): Promise<T> {
     const taskQueue = `test-${randomUUID()}`;
-    const worker = await Worker.create({ connection: temporal.workerConnection, taskQueue, dataConverter: createDataConverter(), workflowBundle: await workflowBundle(), activities });
+    const worker = await Worker.create({ connection: temporal.workerConnection, taskQueue, dataConverter: createDataConverter(TEST_PAYLOAD_KEYS), workflowBundle: await workflowBundle(), activities });
     return worker.runUntil(work(taskQueue));
   }
 
@@ -70,7 +71,7 @@ describe(scheduledRunWorkflow.name, () => {
       try {
         return await handle.result();
       } finally {
-        recordHistory('scheduled-run', await handle.fetchHistory());
+        await recordHistory('scheduled-run', await handle.fetchHistory(), TEST_PAYLOAD_KEYS);
       }
     });
     expect(result).toEqual({ outcome: 'start', runId });

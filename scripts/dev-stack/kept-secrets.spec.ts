@@ -1,8 +1,8 @@
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCredentialKeys } from '@flowmate/config';
-import { loadOrCreateCredentialsKeys, loadOrCreateJwtSecret } from './kept-secrets';
+import { parseCredentialKeys, parsePayloadKeys } from '@flowmate/config';
+import { loadOrCreateCredentialsKeys, loadOrCreateJwtSecret, loadOrCreatePayloadKeys } from './kept-secrets';
 
 describe(loadOrCreateJwtSecret.name, () => {
   let dir: string;
@@ -56,5 +56,17 @@ describe(loadOrCreateCredentialsKeys.name, () => {
     await writeFile(file, 'dev:tooshort\n');
 
     await expect(loadOrCreateCredentialsKeys(file)).rejects.toThrow(/does not hold valid CREDENTIALS_KEYS[\s\S]*connect integrations again/);
+  });
+
+  it('keeps a development payload key the same way', async () => {
+    const file = join(dir, 'payload-keys');
+
+    const first = await loadOrCreatePayloadKeys(file);
+
+    expect(parsePayloadKeys(first, undefined)).toEqual({ currentKeyId: 'dev', keys: { dev: expect.any(Buffer) } });
+    expect(await loadOrCreatePayloadKeys(file)).toBe(first);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    await writeFile(file, 'dev:tooshort\n');
+    await expect(loadOrCreatePayloadKeys(file)).rejects.toThrow(/does not hold valid PAYLOAD_KEYS/);
   });
 });

@@ -1,4 +1,4 @@
-import { parseCredentialKeys } from '@flowmate/config';
+import { parseCredentialKeys, parsePayloadKeys } from '@flowmate/config';
 import { generateCredentialKey } from '@flowmate/crypto';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -26,6 +26,17 @@ export async function loadOrCreateCredentialsKeys(file: string): Promise<string>
     parseCredentialKeys(keys, undefined);
   } catch (error) {
     throw new Error(`${file} does not hold valid CREDENTIALS_KEYS (${(error as Error).message}); fix it, or delete it and connect integrations again`);
+  }
+  return keys;
+}
+
+/** A development `PAYLOAD_KEYS`; losing the file makes what Temporal keeps of earlier runs unreadable. */
+export async function loadOrCreatePayloadKeys(file: string): Promise<string> {
+  const keys = await loadOrCreate(file, () => `dev:${generateCredentialKey()}`);
+  try {
+    parsePayloadKeys(keys, undefined);
+  } catch (error) {
+    throw new Error(`${file} does not hold valid PAYLOAD_KEYS (${(error as Error).message}); fix it, or delete it together with .data/temporal.db`);
   }
   return keys;
 }

@@ -17,6 +17,7 @@ export interface StackConfig {
   /** Signing keys that rotate; with them no JWT_SECRET is generated. */
   jwtKeys?: string;
   credentialsKeys?: string;
+  payloadKeys?: string;
   temporal: TemporalSetup;
   temporalNamespace: string;
   temporalTaskQueue: string;
@@ -42,6 +43,7 @@ export function readStackConfig(root: string, env: NodeJS.ProcessEnv): StackConf
     jwtSecret: given(env.JWT_SECRET),
     jwtKeys: given(env.JWT_KEYS),
     credentialsKeys: given(env.CREDENTIALS_KEYS),
+    payloadKeys: given(env.PAYLOAD_KEYS),
     temporal: temporalAddress
       ? { kind: 'external', address: temporalAddress, uiUrl }
       : {

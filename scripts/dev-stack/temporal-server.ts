@@ -46,6 +46,8 @@ export interface TemporalDevServerOptions {
   uiPort?: number;
   /** SQLite file that keeps history across restarts; in memory when absent. */
   dbFilename?: string;
+  /** Where the Web UI sends encrypted payloads to be decoded (FlowMate's `/codec`). */
+  uiCodecEndpoint?: string;
   /** Custom search attributes to register at start. */
   searchAttributes: SearchAttributeKey<SearchAttributeType>[];
   log: (message: string) => void;
@@ -123,6 +125,7 @@ function devServerArgs(port: number, options: TemporalDevServerOptions): string[
     ...['--log-format', 'pretty', '--log-level', 'error'],
     ...(options.uiPort !== undefined ? ['--ui-port', String(options.uiPort)] : ['--headless']),
     ...(options.dbFilename ? ['--db-filename', options.dbFilename] : []),
+    ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
     ...options.searchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_SEARCH_ATTRIBUTE_TYPES[key.type]}`]),
     ...DYNAMIC_CONFIG.flatMap((setting) => ['--dynamic-config-value', setting]),
   ];

@@ -148,7 +148,7 @@ describe('delegated tasks without a model (e2e)', () => {
       delegation: { planner: 'keyword', chosen: [{ agent: 'weather', microAgents: ['collect'], reason: 'matched forecast, weather' }] },
     });
     expect(run.output).not.toHaveProperty('summary');
-    recordHistory('main-agent-delegated', await setup.stack.temporal.workflow.getHandle(run.workflowId).fetchHistory());
+    await recordHistory('main-agent-delegated', await setup.stack.temporal.workflow.getHandle(run.workflowId).fetchHistory(), setup.stack.config.payloadKeys);
   });
 
   it('chooses nothing when no word of the task matches', async () => {

@@ -74,9 +74,9 @@ describe('LLM micro agents (e2e)', () => {
     ]);
     expect(result.microAgents[0]).toMatchObject({ outputStepId: 'llm-2' });
     const childHistory = await stack.temporal.workflow.getHandle(`${result.workflowId}/team`).fetchHistory();
-    recordHistory('micro-agent-llm', childHistory);
+    await recordHistory('micro-agent-llm', childHistory, stack.config.payloadKeys);
     // Tool results and the model's words stay in Postgres: 'grace' is only in the tool's response.
-    const inHistory = JSON.stringify(await decodedPayloads(childHistory));
+    const inHistory = JSON.stringify(await decodedPayloads(childHistory, stack.config.payloadKeys));
     expect(inHistory).not.toMatch(/grace|The team has 2 users/);
     const [first, second] = requestsFrom(before);
     expect(first).toMatchObject({ model: 'fake-model', tools: [{ type: 'function', function: { name: 'http__request' } }] });
@@ -189,7 +189,7 @@ describe('LLM micro agents (e2e)', () => {
     expect(summaryRequest.tools).toBeUndefined();
     expect(summaryRequest.messages[0].content).toContain('Tell me who is on the team');
     expect(summaryRequest.messages[1].content).toContain('"team":{"text":"ada, grace"}');
-    recordHistory('main-agent-summary', await stack.temporal.workflow.getHandle(result.workflowId).fetchHistory());
+    await recordHistory('main-agent-summary', await stack.temporal.workflow.getHandle(result.workflowId).fetchHistory(), stack.config.payloadKeys);
   });
 
   it('lets a deterministic step ask the model with llm.generate, templates resolved in its prompt', async () => {

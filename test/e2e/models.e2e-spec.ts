@@ -87,7 +87,7 @@ describe('Models: fallback, health and circuit breakers (e2e)', () => {
       ],
     });
     expect(local.requests.slice(before).map((request) => request.model)).toEqual(['llama3']);
-    recordHistory('micro-agent-fallback', await stack.temporal.workflow.getHandle(`${run.workflowId}/greet`).fetchHistory());
+    await recordHistory('micro-agent-fallback', await stack.temporal.workflow.getHandle(`${run.workflowId}/greet`).fetchHistory(), stack.config.payloadKeys);
   });
 
   it('does not fall back when the primary answers 401: the run fails with LlmUnauthorized', async () => {

@@ -138,7 +138,7 @@ describe('reruns (e2e)', () => {
     const whole = await stack.http.get(`/api/v1/runs/${run.id}/steps/a/output`).set('Authorization', ada.bearer).expect(200);
     expect(whole.body.output).toEqual(source.output?.a);
     await expect(stack.temporal.workflow.getHandle(`run-${run.id}/a`).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
-    recordHistory('main-agent-rerun', await stack.temporal.workflow.getHandle(`run-${run.id}`).fetchHistory());
+    await recordHistory('main-agent-rerun', await stack.temporal.workflow.getHandle(`run-${run.id}`).fetchHistory(), stack.config.payloadKeys);
     const events = await stack.db.query(`SELECT data FROM run_events WHERE run_id = $1 AND type = 'micro_agent.reused'`, [run.id]);
     expect(events).toEqual([{ data: { key: 'a', from: { runId: source.id, stepKey: 'a' } } }]);
 

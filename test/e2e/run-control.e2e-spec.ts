@@ -123,7 +123,7 @@ describe('run control (e2e): cancel and approvals', () => {
       const events = (await stack.db.query(`SELECT type, data FROM run_events WHERE run_id = $1 ORDER BY id`, [runId])) as Array<{ type: string; data: { stepKey?: string; status?: string } }>;
       const streamed = events.slice(0, events.findIndex((event) => event.type === 'run.finished'));
       expect(streamed).toContainEqual({ type: 'step.finished', data: expect.objectContaining({ stepKey: 'fetch/slow', status: 'cancelled' }) });
-      recordHistory('cancelled-run', await stack.temporal.workflow.getHandle(`run-${runId}/fetch`).fetchHistory());
+      await recordHistory('cancelled-run', await stack.temporal.workflow.getHandle(`run-${runId}/fetch`).fetchHistory(), stack.config.payloadKeys);
     });
 
     it('stops a model call under way', async () => {
@@ -185,7 +185,7 @@ describe('run control (e2e): cancel and approvals', () => {
       const run = await finished(runId);
       expect(run).toMatchObject({ status: 'succeeded', pendingApprovals: [] });
       expect(calls('/deploy?key=s3cr3t-key').length).toBe(deploysBefore + 1);
-      recordHistory('approval-run', await stack.temporal.workflow.getHandle(`run-${runId}/deploy`).fetchHistory());
+      await recordHistory('approval-run', await stack.temporal.workflow.getHandle(`run-${runId}/deploy`).fetchHistory(), stack.config.payloadKeys);
     });
 
     it('fails the micro agent with ApprovalRejected when a person rejects the call, which is never made', async () => {

@@ -105,7 +105,7 @@ describe('runs (e2e): API + worker + Temporal + Postgres', () => {
     const child = stack.temporal.workflow.getHandle(`${run.workflowId}/digest`);
     expect(await (await child.describe()).staticSummary()).toBe('digest · steps');
     const scheduled = (await child.fetchHistory()).events?.filter((event) => event.eventType === ACTIVITY_SCHEDULED) ?? [];
-    const summaries = await decodedPayloads({ events: scheduled.map((event) => ({ userMetadata: event.userMetadata })) });
+    const summaries = await decodedPayloads({ events: scheduled.map((event) => ({ userMetadata: event.userMetadata })) }, stack.config.payloadKeys);
     expect(summaries).toContain('render · text.render');
   });
 
@@ -116,7 +116,7 @@ describe('runs (e2e): API + worker + Temporal + Postgres', () => {
 
     // 'grace' and 'engine' appear only in the fixture's responses.
     for (const workflowId of [`run-${body.runId}`, `run-${body.runId}/users`, `run-${body.runId}/repos`, `run-${body.runId}/digest`]) {
-      const decoded = JSON.stringify(await decodedPayloads(await stack.temporal.workflow.getHandle(workflowId).fetchHistory()));
+      const decoded = JSON.stringify(await decodedPayloads(await stack.temporal.workflow.getHandle(workflowId).fetchHistory(), stack.config.payloadKeys));
       expect(decoded).toContain(body.runId);
       expect(decoded).not.toMatch(/grace|engine/);
     }

@@ -10,7 +10,7 @@ import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { openFlowMateWorker } from '../../apps/worker/src/flowmate-worker';
-import { credentialKeysSetting, jwtKeysSetting } from './key-settings';
+import { keyringSetting, jwtKeysSetting } from './key-settings';
 import { createTestDatabase, type TestDatabase } from './database';
 import { temporalAddress } from './temporal';
 
@@ -47,7 +47,9 @@ export async function startStack({ worker = false, env = {}, shareDatabaseWith, 
     TEMPORAL_TASK_QUEUE: shareDatabaseWith?.config.temporal.taskQueue ?? `e2e-${randomUUID()}`,
     JWT_KEYS: shareDatabaseWith ? jwtKeysSetting(shareDatabaseWith.config.api.jwt.keys) : `e2e:${randomUUID()}${randomUUID()}`,
     JWT_CURRENT_KEY_ID: shareDatabaseWith?.config.api.jwt.keys.currentKeyId,
-    CREDENTIALS_KEYS: shareDatabaseWith ? credentialKeysSetting(shareDatabaseWith.config.credentials) : `test:${randomBytes(32).toString('base64')}`,
+    CREDENTIALS_KEYS: shareDatabaseWith ? keyringSetting(shareDatabaseWith.config.credentials) : `test:${randomBytes(32).toString('base64')}`,
+    PAYLOAD_KEYS: shareDatabaseWith ? keyringSetting(shareDatabaseWith.config.payloadKeys) : `test:${randomBytes(32).toString('base64')}`,
+    PAYLOAD_CURRENT_KEY_ID: shareDatabaseWith?.config.payloadKeys.currentKeyId,
     AUTH_MAGIC_LINK_DELIVERY: 'response',
     // Tests poll and sign in far faster than people do; the rate-limit tests turn limits on.
     RATE_LIMITS_ENABLED: 'false',

@@ -2,6 +2,7 @@ import { createDataConverter } from '@flowmate/crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WORKFLOW_BUNDLER_OPTIONS, WORKFLOWS_PATH } from '../../apps/worker/src/workflow-bundle';
+import { TEST_PAYLOAD_KEYS } from './key-settings';
 
 /** The dev server the global setup started (or TEMPORAL_ADDRESS), for tests that talk to Temporal. */
 export function temporalAddress(): string {
@@ -14,7 +15,7 @@ export async function connectTemporal(): Promise<{ client: Client; workerConnect
   const connection = await Connection.connect({ address: temporalAddress() });
   const workerConnection = await NativeConnection.connect({ address: temporalAddress() });
   return {
-    client: new Client({ connection, dataConverter: createDataConverter() }),
+    client: new Client({ connection, dataConverter: createDataConverter(TEST_PAYLOAD_KEYS) }),
     workerConnection,
     close: async () => {
       await connection.close();

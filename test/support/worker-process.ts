@@ -2,7 +2,7 @@ import type { AppConfig } from '@flowmate/config';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { pollUntil } from './poll';
-import { credentialKeysSetting } from './key-settings';
+import { keyringSetting } from './key-settings';
 
 const WORKER_ENTRY = join(__dirname, '..', '..', 'dist', 'apps', 'worker', 'src', 'main.js');
 
@@ -27,7 +27,9 @@ export async function startWorkerProcess(config: AppConfig, env: Record<string, 
       TEMPORAL_NAMESPACE: config.temporal.namespace,
       TEMPORAL_TASK_QUEUE: config.temporal.taskQueue,
       HTTP_TOOL_ALLOWED_HOSTS: config.tools.httpAllowedHosts.join(','),
-      CREDENTIALS_KEYS: credentialKeysSetting(config.credentials),
+      CREDENTIALS_KEYS: keyringSetting(config.credentials),
+      PAYLOAD_KEYS: keyringSetting(config.payloadKeys),
+      PAYLOAD_CURRENT_KEY_ID: config.payloadKeys.currentKeyId,
       CREDENTIALS_CURRENT_KEY_ID: config.credentials.currentKeyId,
       ...env,
     },

@@ -6,6 +6,7 @@ import { AgentsModule } from './agents/agents.module';
 import { AgentCreationModule } from './agents/creation/agent-creation.module';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { CodecModule } from './codec/codec.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { AccountModule } from './account/account.module';
 import { AuditModule } from './audit/audit.module';
@@ -29,7 +30,7 @@ export class AppModule {
   static forRoot(config: AppConfig, requestLogger: HttpLogger): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(config), LoggingModule.forRoot(requestLogger), DatabaseModule, TemporalModule, AuthModule, AgentsModule, RunsModule, ApprovalsModule, ModelsModule, IntegrationsModule, WebhooksModule, SchedulesModule, AgentCreationModule, AuditModule, AccountModule, ApiKeysModule, RateLimitsModule.forRoot(config)],
+      imports: [AppConfigModule.forRoot(config), LoggingModule.forRoot(requestLogger), DatabaseModule, TemporalModule, AuthModule, AgentsModule, RunsModule, ApprovalsModule, ModelsModule, IntegrationsModule, WebhooksModule, SchedulesModule, AgentCreationModule, AuditModule, AccountModule, ApiKeysModule, CodecModule, RateLimitsModule.forRoot(config)],
       controllers: [ToolsController, HealthController],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

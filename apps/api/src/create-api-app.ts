@@ -7,6 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
+import { CODEC_PATH, codecCors } from './codec/codec-cors';
 import { createRequestLogger } from './core/request-logger';
 import { DOCS_PATH, securityHeaders } from './core/security-headers';
 
@@ -38,6 +39,8 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   // Order matters: the correlation id and helmet's headers must be on every response, a refused body's too.
   app.use(requestLogger);
   app.use(...securityHeaders(config));
+  // The Temporal Web UI calls the codec from its own origin; before the API's CORS, which would end its preflights.
+  app.use(`/${CODEC_PATH}`, codecCors(config));
   // Without ALLOWED_ORIGINS no browser page of another origin may call the API (no CORS headers at all).
   if (config.api.allowedOrigins.length > 0) {
     app.enableCors({ origin: config.api.allowedOrigins, credentials: true, exposedHeaders: ['X-Correlation-ID'], maxAge: 600 });
@@ -48,6 +51,8 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'health/detailed', method: RequestMethod.GET },
+      { path: `${CODEC_PATH}/decode`, method: RequestMethod.POST },
+      { path: `${CODEC_PATH}/encode`, method: RequestMethod.POST },
     ],
   });
   app.enableShutdownHooks();

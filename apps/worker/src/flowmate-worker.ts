@@ -63,7 +63,7 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
   let connection: NativeConnection | undefined;
   // Starts the runs a closing run's agent held back, and deletes purged agents' schedules; connects on first use.
   const clientConnection = Connection.lazy({ address: config.temporal.address });
-  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: createDataConverter() });
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: createDataConverter(config.payloadKeys) });
   try {
     connection = await NativeConnection.connect({ address: config.temporal.address });
     const history = new RunHistoryRepository(db);
@@ -81,7 +81,7 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      dataConverter: createDataConverter(),
+      dataConverter: createDataConverter(config.payloadKeys),
       activities: {
         ...createRunHistoryActivities({
           history,

@@ -1,4 +1,5 @@
 import type { AppConfig } from '@flowmate/config';
+import { FAILURE_CONVERTER_PATH } from '@flowmate/crypto';
 import type { BundleOptions, WorkerOptions } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,8 +12,9 @@ export const WORKFLOWS_PATH = require.resolve(join(projectRoot, 'workflows'));
 /** The prebuilt bundle `npm run build` writes next to the compiled worker. */
 export const PREBUILT_BUNDLE_PATH = join(projectRoot, 'workflow-bundle.js');
 
-/** Lets webpack resolve the `@flowmate/*` aliases that workflow code imports. */
-export const WORKFLOW_BUNDLER_OPTIONS: Pick<BundleOptions, 'webpackConfigHook'> = {
+/** Lets webpack resolve the `@flowmate/*` aliases that workflow code imports; a prebuilt bundle also carries the failure converter. */
+export const WORKFLOW_BUNDLER_OPTIONS: Pick<BundleOptions, 'webpackConfigHook' | 'failureConverterPath'> = {
+  failureConverterPath: FAILURE_CONVERTER_PATH,
   webpackConfigHook: (config) => ({
     ...config,
     resolve: {

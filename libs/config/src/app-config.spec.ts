@@ -4,6 +4,7 @@ const valid = {
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/flowmate',
   JWT_SECRET: 'x'.repeat(32),
   CREDENTIALS_KEYS: `test:${Buffer.alloc(32, 1).toString('base64')}`,
+  PAYLOAD_KEYS: `test:${Buffer.alloc(32, 2).toString('base64')}`,
 };
 
 describe(loadConfig.name, () => {
@@ -43,7 +44,15 @@ describe(loadConfig.name, () => {
   });
 
   it('does not ask the worker for API secrets', () => {
-    expect(loadConfig('worker', { DATABASE_URL: valid.DATABASE_URL, CREDENTIALS_KEYS: valid.CREDENTIALS_KEYS }).database.url).toBe(valid.DATABASE_URL);
+    expect(loadConfig('worker', { DATABASE_URL: valid.DATABASE_URL, CREDENTIALS_KEYS: valid.CREDENTIALS_KEYS, PAYLOAD_KEYS: valid.PAYLOAD_KEYS }).database.url).toBe(
+      valid.DATABASE_URL,
+    );
+  });
+
+  it('asks both processes for the payload keys, since both encode and decode what Temporal stores', () => {
+    for (const role of ['api', 'worker'] as const) expect(() => loadConfig(role, { ...valid, PAYLOAD_KEYS: undefined })).toThrow(/PAYLOAD_KEYS/);
+    expect(loadConfig('worker', valid).payloadKeys).toEqual({ currentKeyId: 'test', keys: { test: Buffer.alloc(32, 2) } });
+    expect(() => loadConfig('worker', { ...valid, PAYLOAD_KEYS: `a:${Buffer.alloc(16).toString('base64')}` })).toThrow(/PAYLOAD_KEYS entry 1 \("a"\) is not a base64 key of exactly 32 bytes/);
   });
 
   it('asks both processes for the credential keys, since both read or write stored connections', () => {

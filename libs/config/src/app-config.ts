@@ -6,6 +6,7 @@ import { parseAllowedOrigins } from './allowed-origins';
 import { Environment, type ProcessRole } from './environment';
 import { parseCredentialKeys, type CredentialKeys } from './credential-keys';
 import { parseJwtKeys, type JwtKeys } from './jwt-keys';
+import { parsePayloadKeys, type PayloadKeys } from './payload-keys';
 import { parseMagicLinkDelivery, type MagicLinkDelivery } from './magic-link-delivery';
 import { parseDefaultModelChain, parseModelProviders, type ModelProviderConfig } from './model-providers';
 
@@ -45,6 +46,8 @@ export interface AppConfig {
   };
   /** Keys of the AES-256-GCM encryption of stored connections and secrets. */
   credentials: CredentialKeys;
+  /** Keys of the AES-256-GCM payload codec: what Temporal stores of runs is encrypted with them. */
+  payloadKeys: PayloadKeys;
   /** Per model provider and integration host, in each worker process. */
   circuitBreaker: { failureThreshold: number; windowMs: number; coolDownMs: number };
   worker: {
@@ -93,6 +96,7 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
   const httpAllowedHosts = parseOrReport(() => parseAllowedHosts(env.HTTP_TOOL_ALLOWED_HOSTS), problems) ?? [];
   const allowedOrigins = parseOrReport(() => parseAllowedOrigins(env.ALLOWED_ORIGINS), problems) ?? [];
   const credentials = parseOrReport(() => parseCredentialKeys(env.CREDENTIALS_KEYS, env.CREDENTIALS_CURRENT_KEY_ID), problems);
+  const payloadKeys = parseOrReport(() => parsePayloadKeys(env.PAYLOAD_KEYS, env.PAYLOAD_CURRENT_KEY_ID), problems);
   const magicLinkDelivery =
     role === 'api'
       ? parseOrReport(
@@ -141,6 +145,7 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
       githubWebhookSecret: env.GITHUB_WEBHOOK_SECRET,
     },
     credentials: credentials as CredentialKeys,
+    payloadKeys: payloadKeys as PayloadKeys,
     circuitBreaker: {
       failureThreshold: env.CIRCUIT_BREAKER_FAILURES,
       windowMs: env.CIRCUIT_BREAKER_WINDOW_SECONDS * 1000,

@@ -203,6 +203,14 @@ export class Environment {
   @OptionalSetting()
   CREDENTIALS_CURRENT_KEY_ID?: string;
 
+  /** `<id>:<base64 32-byte key>,…`: AES-256-GCM keys of Temporal payloads (inputs, results, failures); `npm start` generates one. */
+  @IsString({ message: 'PAYLOAD_KEYS is required: <id>:<base64 of 32 random bytes>[,…]' })
+  PAYLOAD_KEYS!: string;
+
+  /** The key new payloads are encrypted with; optional when PAYLOAD_KEYS holds one key. */
+  @OptionalSetting()
+  PAYLOAD_CURRENT_KEY_ID?: string;
+
   @IsUrl(API_URL)
   GITHUB_API_URL = 'https://api.github.com';
 

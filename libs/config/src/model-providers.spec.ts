@@ -70,7 +70,7 @@ describe(parseDefaultModelChain.name, () => {
 });
 
 describe(loadConfig.name, () => {
-  const env = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/flowmate', CREDENTIALS_KEYS: `test:${Buffer.alloc(32, 1).toString('base64')}` };
+  const env = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/flowmate', CREDENTIALS_KEYS: `test:${Buffer.alloc(32, 1).toString('base64')}`, PAYLOAD_KEYS: `test:${Buffer.alloc(32, 2).toString('base64')}` };
 
   it('gives the worker its model providers, default chain and circuit breaker settings', () => {
     const config = loadConfig('worker', { ...env, MODEL_PROVIDERS: providers, OPENAI_MODEL: 'a,b', CIRCUIT_BREAKER_COOLDOWN_SECONDS: '7' });

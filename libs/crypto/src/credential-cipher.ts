@@ -1,6 +1,6 @@
 import { CREDENTIAL_KEY_BYTES as KEY_BYTES, CREDENTIAL_KEY_ID as KEY_ID, type CredentialKeys } from '@flowmate/config';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-
+import { randomBytes } from 'node:crypto';
+import { openBytes, SEALED_OVERHEAD_BYTES, sealBytes } from './aes-gcm';
 
 /** The row a credential is stored in; a ciphertext only decrypts in the row and for the user it was made for. */
 export interface CredentialContext {
@@ -13,8 +13,6 @@ export class CredentialDecryptError extends Error {
 }
 
 const VERSION = 'v1';
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /** A random 32-byte key, base64, for a `CREDENTIALS_KEYS` entry. */
@@ -46,11 +44,8 @@ export class CredentialCipher {
 
   encrypt(plaintext: string, context: CredentialContext): string {
     const keyId = this.#currentKeyId;
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.#currentKey, iv, { authTagLength: TAG_BYTES });
-    cipher.setAAD(associatedData(keyId, context));
-    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return `${VERSION}:${keyId}:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url')}`;
+    const sealed = sealBytes(this.#currentKey, Buffer.from(plaintext, 'utf8'), associatedData(keyId, context));
+    return `${VERSION}:${keyId}:${sealed.toString('base64url')}`;
   }
 
   decrypt(ciphertext: string, context: CredentialContext): string {
@@ -59,10 +54,7 @@ export class CredentialCipher {
     if (!key) throw new CredentialDecryptError(`Cannot decrypt credential: key id "${keyId}" is not configured`);
     const aad = associatedData(keyId, context);
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, payload.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
-      decipher.setAAD(aad);
-      decipher.setAuthTag(payload.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-      return Buffer.concat([decipher.update(payload.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+      return openBytes(key, payload, aad).toString('utf8');
     } catch {
       throw new CredentialDecryptError('Cannot decrypt credential: authentication failed (tampered, or another row, user or key)');
     }
@@ -90,7 +82,7 @@ function parse(ciphertext: string): { keyId: string; payload: Buffer } {
   if (parts.length !== 3 || !KEY_ID.test(keyId) || !BASE64URL.test(encoded)) throw new CredentialDecryptError('Cannot decrypt credential: malformed value');
   const payload = Buffer.from(encoded, 'base64url');
   // The canonical-encoding check makes each payload have exactly one spelling.
-  if (payload.length < IV_BYTES + TAG_BYTES || payload.toString('base64url') !== encoded) {
+  if (payload.length < SEALED_OVERHEAD_BYTES || payload.toString('base64url') !== encoded) {
     throw new CredentialDecryptError('Cannot decrypt credential: malformed value');
   }
   return { keyId, payload };

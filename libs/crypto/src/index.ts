@@ -1,4 +1,5 @@
-export { createDataConverter } from './data-converter';
+export { createDataConverter, FAILURE_CONVERTER_PATH } from './data-converter';
+export { ENCRYPTED_ENCODING, KEY_ID_METADATA, PayloadCipherCodec, PayloadDecryptError } from './payload-cipher-codec';
 export {
   CredentialCipher,
   CredentialDecryptError,

@@ -9,7 +9,7 @@ import { IS_PUBLIC, SESSION_ONLY, type AuthUser } from './auth-user';
 import { VERIFYING_KEYS, type KeyedRequest } from './jwt.strategy';
 import { hashOpaqueToken } from './opaque-token';
 
-type AuthenticatedRequest = KeyedRequest & { user?: Partial<AuthUser> };
+type AuthenticatedRequest = KeyedRequest & { user?: AuthUser };
 
 /**
  * Every route needs a valid access token or personal API key unless marked @Public(), and its account
@@ -19,10 +19,10 @@ type AuthenticatedRequest = KeyedRequest & { user?: Partial<AuthUser> };
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
   constructor(
-    private readonly reflector: Reflector,
+    protected readonly reflector: Reflector,
     private readonly users: UsersRepository,
     private readonly apiKeys: ApiKeysRepository,
-    @InjectConfig() private readonly config: AppConfig,
+    @InjectConfig() protected readonly config: AppConfig,
   ) {
     super();
   }
@@ -30,20 +30,25 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    await this.authenticate(context);
+    return true;
+  }
+
+  /** The caller of an access token or API key, also put on the request; 401 otherwise. */
+  protected async authenticate(context: ExecutionContext): Promise<AuthUser> {
+    const targets = [context.getHandler(), context.getClass()];
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const bearer = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (bearer?.startsWith(API_KEY_PREFIX)) {
       if (this.reflector.getAllAndOverride<boolean>(SESSION_ONLY, targets)) throw new ForbiddenException('This needs a signed-in session; an API key cannot do it');
       const holder = await this.apiKeys.findHolder(hashOpaqueToken(bearer));
       if (!holder) throw new UnauthorizedException('This API key is invalid, expired or revoked');
-      request.user = { ...holder.user, apiKeyId: holder.apiKeyId };
-      return true;
+      return (request.user = { ...holder.user, apiKeyId: holder.apiKeyId });
     }
     request[VERIFYING_KEYS] = this.config.api.jwt.keys;
-    if (!(await super.canActivate(context))) return false;
+    if (!(await super.canActivate(context))) throw new UnauthorizedException();
     const user = await this.users.findIdentity(request.user?.id as string);
     if (!user) throw new UnauthorizedException('This account no longer exists');
-    request.user = { id: user.id, email: user.email, tier: user.tier, role: user.role };
-    return true;
+    return (request.user = { id: user.id, email: user.email, tier: user.tier, role: user.role });
   }
 }

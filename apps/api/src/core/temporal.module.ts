@@ -15,7 +15,7 @@ import { APP_CONFIG } from './app-config.provider';
         new Client({
           connection: Connection.lazy({ address: config.temporal.address }),
           namespace: config.temporal.namespace,
-          dataConverter: createDataConverter(),
+          dataConverter: createDataConverter(config.payloadKeys),
         }),
     },
   ],

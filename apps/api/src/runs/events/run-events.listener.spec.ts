@@ -25,6 +25,7 @@ describe(RunEventsListener.name, () => {
       DATABASE_URL: database.url,
       JWT_SECRET: randomUUID() + randomUUID(),
       CREDENTIALS_KEYS: `test:${randomBytes(32).toString('base64')}`,
+      PAYLOAD_KEYS: `test:${randomBytes(32).toString('base64')}`,
     });
     sut = new RunEventsListener(config);
     await sut.onModuleInit();
