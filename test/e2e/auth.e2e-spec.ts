@@ -1,4 +1,3 @@
-import { JwtService, type JwtSignOptions } from '@nestjs/jwt';
 import { signIn } from '../support/auth';
 import { startStack, type Stack } from '../support/stack';
 
@@ -21,28 +20,6 @@ describe('auth (e2e)', () => {
   it('refuses every other route without a valid token', async () => {
     await stack.http.get('/api/v1/agents').expect(401);
     await stack.http.get('/api/v1/agents').set('Authorization', 'Bearer not-a-jwt').expect(401);
-  });
-
-  it('checks the signature, algorithm, issuer, audience and expiry of access tokens', async () => {
-    const session = await signIn(stack, 'claims@example.com');
-    const { keys, issuer, audience } = stack.config.api.jwt;
-    const keyid = keys.currentKeyId;
-    const claims = { sub: session.user.id, email: session.user.email };
-    const sign = (options: JwtSignOptions) => new JwtService().sign(claims, { secret: keys.keys[keyid], keyid, issuer, audience, expiresIn: 60, ...options });
-    const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(
-      JSON.stringify({ ...claims, iss: issuer, aud: audience, exp: Math.floor(Date.now() / 1000) + 60 }),
-    ).toString('base64url')}.`;
-
-    const me = (token: string) => stack.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`);
-    await me(sign({})).expect(200);
-    await me(sign({ secret: 'another-secret-of-at-least-32-characters' })).expect(401);
-    await me(sign({ audience: 'someone-else' })).expect(401);
-    await me(sign({ issuer: 'someone-else' })).expect(401);
-    await me(sign({ expiresIn: -10 })).expect(401);
-    await me(sign({ algorithm: 'HS512' })).expect(401);
-    await me(sign({ keyid: 'unknown' })).expect(401);
-    await me(new JwtService().sign(claims, { secret: keys.keys[keyid], issuer, audience, expiresIn: 60 })).expect(401);
-    await me(unsigned).expect(401);
   });
 
   it('names its signing key in each token, so a rotated key keeps verifying until it is removed', async () => {

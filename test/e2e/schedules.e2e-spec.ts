@@ -6,6 +6,7 @@ import { startHttpFixture, type HttpFixture } from '../fakes/http-fixture';
 import { signIn, type Session } from '../support/auth';
 import { pollUntil } from '../support/poll';
 import { startStack, type Stack } from '../support/stack';
+import { installationMark } from '../../apps/api/src/schedules/schedule-options';
 
 interface RunSummary {
   id: string;
@@ -181,7 +182,7 @@ describe('Schedules (e2e)', () => {
       spec: { intervals: [{ every: '1 hour' }] },
       action: { type: 'startWorkflow', workflowType: WORKFLOW_NAMES.scheduledRun, taskQueue: stack.config.temporal.taskQueue, args: [{ agentId: orphan }] },
       state: { paused: true },
-      memo: { flowmateTaskQueue: stack.config.temporal.taskQueue },
+      typedSearchAttributes: installationMark(stack.config.temporal.taskQueue),
     });
     // Schedules are listed from Temporal's visibility store, which takes a moment to see a new one.
     await pollUntil(() => listed(stack, orphan), Boolean, 15_000);

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/create-api-app';
+import { installationQuery } from '../../apps/api/src/schedules/schedule-options';
 import { openFlowMateWorker } from '../../apps/worker/src/flowmate-worker';
 import { keyringSetting, jwtKeysSetting } from './key-settings';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -80,9 +81,7 @@ export async function startStack({ worker = false, env = {}, shareDatabaseWith, 
 
 /** The shared dev server outlives a test file: its schedules must not go on firing at a task queue nobody polls. */
 async function deleteSchedulesOf(temporal: Client, taskQueue: string): Promise<void> {
-  for await (const summary of temporal.schedule.list()) {
-    if (summary.memo?.flowmateTaskQueue === taskQueue) await temporal.schedule.getHandle(summary.scheduleId).delete();
-  }
+  for await (const summary of temporal.schedule.list({ query: installationQuery(taskQueue) })) await temporal.schedule.getHandle(summary.scheduleId).delete();
 }
 
 async function startWorker(config: AppConfig): Promise<() => Promise<void>> {

@@ -25,6 +25,8 @@ export const SEARCH_ATTRIBUTES = {
   userId: defineSearchAttributeKey('FlowMateUserId', SearchAttributeType.KEYWORD),
   agentId: defineSearchAttributeKey('FlowMateAgentId', SearchAttributeType.KEYWORD),
   trigger: defineSearchAttributeKey('FlowMateTrigger', SearchAttributeType.KEYWORD),
+  /** On Temporal Schedules: the task queue of the FlowMate installation that made them, the only ones it may delete. */
+  taskQueue: defineSearchAttributeKey('FlowMateTaskQueue', SearchAttributeType.KEYWORD),
 } as const;
 
 /** Set by Temporal on a workflow a schedule started: the time it fired for (a backfilled time included). */

@@ -1,4 +1,4 @@
-import { SCHEDULE_DEFAULTS, WORKFLOW_NAMES, type ScheduleSpec } from '@flowmate/contracts';
+import { SCHEDULE_DEFAULTS, SEARCH_ATTRIBUTES, WORKFLOW_NAMES, type ScheduleSpec } from '@flowmate/contracts';
 import type { ScheduleDescription } from '@temporalio/client';
 import { driftOf, scheduleOptionsOf, type ScheduleOwner } from './schedule-options';
 
@@ -34,7 +34,7 @@ describe('scheduleOptionsOf', () => {
       action: { type: 'startWorkflow', workflowType: WORKFLOW_NAMES.scheduledRun, workflowId: 'agent-a1', taskQueue: 'queue', args: [{ agentId: 'a1' }] },
       policies: { overlap: 'BUFFER_ONE', catchupWindow: 3_600_000 },
       state: { paused: false },
-      memo: { flowmateTaskQueue: 'queue' },
+      typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.taskQueue, value: 'queue' }],
     });
     expect(JSON.stringify(options)).not.toContain('Monday');
     expect(scheduleOptionsOf(owner({ intervalSeconds: undefined, cron: '0 9 * * *', timezone: 'Europe/Paris' }), 'queue').spec).toEqual({

@@ -1,9 +1,17 @@
-import { agentScheduleId, mainAgentSearchAttributes, WORKFLOW_NAMES, type ScheduledRunInput, type ScheduleOverlap, type ScheduleSpec } from '@flowmate/contracts';
+import { agentScheduleId, mainAgentSearchAttributes, SEARCH_ATTRIBUTES, WORKFLOW_NAMES, type ScheduledRunInput, type ScheduleOverlap, type ScheduleSpec } from '@flowmate/contracts';
 import type { ScheduleDescription, ScheduleOptions, ScheduleOverlapPolicy, ScheduleUpdateOptions } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
 import { isDeepStrictEqual } from 'node:util';
 
-/** Marks the Temporal Schedules of one FlowMate installation (its task queue), the only ones its reconciler may delete. */
-export const INSTALLATION_MEMO = 'flowmateTaskQueue';
+/**
+ * Marks the Temporal Schedules of one FlowMate installation (its task queue), the only ones its reconciler
+ * may delete. A search attribute, not a memo: Temporal filters on it, and it is not encrypted, so listing
+ * never has to decode another installation's payloads.
+ */
+export const installationMark = (taskQueue: string): SearchAttributePair[] => [{ key: SEARCH_ATTRIBUTES.taskQueue, value: taskQueue }];
+
+/** The visibility query of an installation's schedules. */
+export const installationQuery = (taskQueue: string): string => `${SEARCH_ATTRIBUTES.taskQueue.name} = ${JSON.stringify(taskQueue)}`;
 
 const OVERLAP_POLICIES: Record<ScheduleOverlap, ScheduleOverlapPolicy> = {
   skip: 'SKIP',
@@ -52,13 +60,13 @@ export function scheduleOptionsOf(owner: ScheduleOwner, taskQueue: string): Sche
     },
     policies: { overlap: overlapPolicyOf(spec.overlap), catchupWindow: secondsToMs(spec.catchupWindowSeconds) },
     state: { paused, note: paused ? 'Paused through FlowMate' : 'Managed by FlowMate' },
-    memo: { [INSTALLATION_MEMO]: taskQueue },
+    typedSearchAttributes: installationMark(taskQueue),
   };
 }
 
-/** An update carries everything but the id and the memo, which Temporal keeps from the create. */
-export function scheduleUpdateOf({ spec, action, policies, state }: ScheduleOptions): ScheduleUpdateOptions {
-  return { spec, action, policies, state: { paused: state?.paused, note: state?.note } };
+/** An update carries everything but the id. */
+export function scheduleUpdateOf({ spec, action, policies, state, typedSearchAttributes }: ScheduleOptions): ScheduleUpdateOptions {
+  return { spec, action, policies, state: { paused: state?.paused, note: state?.note }, typedSearchAttributes };
 }
 
 /**

@@ -4,7 +4,7 @@ import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { Client, isGrpcServiceError, ScheduleAlreadyRunning, ScheduleNotFoundError, type ScheduleDescription, type ScheduleOverlapPolicy } from '@temporalio/client';
 import { msNumberToTs, tsToDate } from '@temporalio/common/lib/time';
 import { InjectConfig } from '../core/app-config.provider';
-import { INSTALLATION_MEMO, scheduleOptionsOf, scheduleUpdateOf, type ScheduleOwner } from './schedule-options';
+import { installationMark, installationQuery, scheduleOptionsOf, scheduleUpdateOf, type ScheduleOwner } from './schedule-options';
 
 /** How long a request waits for Temporal before it is answered 503. */
 const TEMPORAL_DEADLINE_MS = 5_000;
@@ -43,7 +43,7 @@ export class TemporalSchedules {
           spec: { intervals: [{ every: '1 hour' }] },
           action: { type: 'startWorkflow', workflowType: WORKFLOW_NAMES.maintenance, workflowId: scheduleId, taskQueue, args: [] },
           policies: { overlap: 'SKIP', catchupWindow: '1 hour' },
-          memo: { [INSTALLATION_MEMO]: taskQueue },
+          typedSearchAttributes: installationMark(taskQueue),
         });
         return true;
       } catch (error) {
@@ -85,9 +85,9 @@ export class TemporalSchedules {
 
   /** The agent ids of every Temporal Schedule this installation made, whatever FlowMate still stores. */
   async *installed(): AsyncGenerator<string> {
-    for await (const schedule of this.temporal.schedule.list()) {
+    for await (const schedule of this.temporal.schedule.list({ query: installationQuery(this.config.temporal.taskQueue) })) {
       const agentId = schedule.scheduleId.slice(agentScheduleId('').length);
-      if (schedule.memo?.[INSTALLATION_MEMO] === this.config.temporal.taskQueue && schedule.scheduleId === agentScheduleId(agentId)) yield agentId;
+      if (schedule.scheduleId === agentScheduleId(agentId)) yield agentId;
     }
   }
 
