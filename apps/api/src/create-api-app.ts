@@ -8,19 +8,12 @@ import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
 import { CODEC_PATH, codecCors } from './codec/codec-cors';
+import { refuseUnsafeJson } from './core/json-body';
 import { createRequestLogger } from './core/request-logger';
 import { DOCS_PATH, securityHeaders } from './core/security-headers';
 
 const API_PREFIX = 'api/v1';
 const BODY_LIMIT = '1mb';
-
-/** Postgres text and jsonb cannot hold U+0000: refuse it at the door (400) instead of failing a write (500). */
-function refuseNulCharacters(key: string, value: unknown): unknown {
-  if ((typeof value === 'string' && value.includes('\u0000')) || key.includes('\u0000')) {
-    throw new Error('the JSON body contains a U+0000 (NUL) character, which cannot be stored');
-  }
-  return value;
-}
 
 /** Express reads a hop count as a number and anything else as addresses or subnets. */
 const trustProxySetting = (setting: string): number | string => (/^\d+$/.test(setting) ? Number(setting) : setting);
@@ -45,7 +38,7 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
   if (config.api.allowedOrigins.length > 0) {
     app.enableCors({ origin: config.api.allowedOrigins, credentials: true, exposedHeaders: ['X-Correlation-ID'], maxAge: 600 });
   }
-  app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refuseNulCharacters });
+  app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refuseUnsafeJson });
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },

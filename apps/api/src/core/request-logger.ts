@@ -9,6 +9,23 @@ const SAFE_CORRELATION_ID = /^[A-Za-z0-9._-]{1,128}$/;
 /** The events stream takes a token in its query string (EventSource sends no headers); it never reaches a log. */
 const ACCESS_TOKEN_PARAMETER = /([?&]access_token=)[^&]*/g;
 
+/**
+ * Never in a log line: credentials in requests and responses, and what a failed query was given (a
+ * TypeORM QueryFailedError carries the statement's parameters, and Postgres's detail quotes values).
+ */
+const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["proxy-authorization"]',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  'req.query.access_token',
+  'err.parameters',
+  'err.detail',
+  'err.driverError.parameters',
+  'err.driverError.detail',
+];
+
 /** Takes a caller's correlation id when it is safe to log, else makes one; every response carries it. */
 function correlationId(request: IncomingMessage, response: ServerResponse): string {
   const given = request.headers[CORRELATION_HEADER];
@@ -31,7 +48,7 @@ export function createRequestLogger(config: AppConfig, destination?: Destination
       customAttributeKeys: { reqId: 'correlationId' },
       // Lines logged while a request is handled name its correlation id, not the whole request again.
       quietReqLogger: true,
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'req.query.access_token'],
+      redact: REDACTED_PATHS,
       serializers: { req: (request: { url?: string }) => ({ ...request, url: request.url?.replace(ACCESS_TOKEN_PARAMETER, '$1[Redacted]') }) },
       autoLogging: { ignore: (request: IncomingMessage) => request.url?.startsWith('/health') ?? false },
     },
