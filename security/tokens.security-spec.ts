@@ -65,4 +65,27 @@ describe('forged and misused tokens', () => {
   it('does not take a token from the query string anywhere but the events stream', async () => {
     await stack.http.get(`/api/v1/auth/me?access_token=${session.accessToken}`).expect(401);
   });
+
+  describe('magic links', () => {
+    const requestLink = (email: string) => stack.http.post('/api/v1/auth').send({ email }).expect(202);
+    const verify = (token: string) => stack.http.post('/api/v1/auth/verify').send({ token });
+
+    it('answers a known and an unknown address alike', async () => {
+      const known = await requestLink(session.user.email);
+      const unknown = await requestLink('nobody-yet@example.com');
+      expect(Object.keys(unknown.body)).toEqual(Object.keys(known.body));
+      expect(unknown.body.message).toBe(known.body.message);
+    });
+
+    it('works once, and not after it expires', async () => {
+      const used = (await requestLink('once@example.com')).body.magicLinkToken;
+      await verify(used).expect(200);
+      await verify(used).expect(401);
+
+      const late = (await requestLink('late@example.com')).body.magicLinkToken;
+      await stack.db.query(`UPDATE magic_links SET expires_at = now() - interval '1 second' WHERE user_id = (SELECT id FROM users WHERE email = 'late@example.com')`);
+      const refused = await verify(late).expect(401);
+      expect(refused.body.message).toBe((await verify('x'.repeat(43)).expect(401)).body.message);
+    });
+  });
 });
