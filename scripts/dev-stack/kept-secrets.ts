@@ -19,24 +19,21 @@ export async function loadOrCreateJwtSecret(file: string): Promise<string> {
   return secret;
 }
 
-/** A development `CREDENTIALS_KEYS`; losing the file makes the connections stored under it unreadable. */
-export async function loadOrCreateCredentialsKeys(file: string): Promise<string> {
+/** A development AES keyring, `dev:<key>`, checked by `parse`; `whenLost` says what losing the file costs. */
+async function loadOrCreateAesKeys(file: string, name: string, parse: (keys: string, current: undefined) => unknown, whenLost: string): Promise<string> {
   const keys = await loadOrCreate(file, () => `dev:${generateCredentialKey()}`);
   try {
-    parseCredentialKeys(keys, undefined);
+    parse(keys, undefined);
   } catch (error) {
-    throw new Error(`${file} does not hold valid CREDENTIALS_KEYS (${(error as Error).message}); fix it, or delete it and connect integrations again`);
+    throw new Error(`${file} does not hold valid ${name} (${(error as Error).message}); ${whenLost}`);
   }
   return keys;
 }
 
+/** A development `CREDENTIALS_KEYS`; losing the file makes the connections stored under it unreadable. */
+export const loadOrCreateCredentialsKeys = (file: string): Promise<string> =>
+  loadOrCreateAesKeys(file, 'CREDENTIALS_KEYS', parseCredentialKeys, 'fix it, or delete it and connect integrations again');
+
 /** A development `PAYLOAD_KEYS`; losing the file makes what Temporal keeps of earlier runs unreadable. */
-export async function loadOrCreatePayloadKeys(file: string): Promise<string> {
-  const keys = await loadOrCreate(file, () => `dev:${generateCredentialKey()}`);
-  try {
-    parsePayloadKeys(keys, undefined);
-  } catch (error) {
-    throw new Error(`${file} does not hold valid PAYLOAD_KEYS (${(error as Error).message}); fix it, or delete it together with .data/temporal.db`);
-  }
-  return keys;
-}
+export const loadOrCreatePayloadKeys = (file: string): Promise<string> =>
+  loadOrCreateAesKeys(file, 'PAYLOAD_KEYS', parsePayloadKeys, 'fix it, or delete it together with .data/temporal.db');

@@ -75,3 +75,21 @@ export function base64Key(bytes: number): (text: string) => Buffer | undefined {
     return key.length === bytes && key.toString('base64') === text ? key : undefined;
   };
 }
+
+/** AES-256 keys: exactly 32 bytes each. */
+export const AES_KEY_BYTES = 32;
+
+/** Reads `<prefix>_KEYS` (`<id>:<base64 32-byte key>,…`) and `<prefix>_CURRENT_KEY_ID` (optional with one key). */
+export function parseAesKeys(prefix: string, keysSetting: string | undefined, currentKeyId: string | undefined): Keyring<Buffer> {
+  return parseKeyring(
+    {
+      keysName: `${prefix}_KEYS`,
+      currentName: `${prefix}_CURRENT_KEY_ID`,
+      keyShape: 'base64 key',
+      keyRule: `a base64 key of exactly ${AES_KEY_BYTES} bytes`,
+      decode: base64Key(AES_KEY_BYTES),
+    },
+    keysSetting,
+    currentKeyId,
+  );
+}
