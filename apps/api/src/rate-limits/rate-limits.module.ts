@@ -1,5 +1,5 @@
 import type { AppConfig } from '@flowmate/config';
-import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { PerIpRateLimitMiddleware } from './per-ip-rate-limit.middleware';
 import { RateLimitInterceptor } from './rate-limit.interceptor';
@@ -8,7 +8,8 @@ import { RateLimiters } from './rate-limiters';
 @Module({})
 class EnabledRateLimitsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(PerIpRateLimitMiddleware).forRoutes('*');
+    // Nest 11's router syntax for every route; '*' would make it warn at each boot.
+    consumer.apply(PerIpRateLimitMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }
 
