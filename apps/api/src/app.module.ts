@@ -7,6 +7,7 @@ import { AgentCreationModule } from './agents/creation/agent-creation.module';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { CodecModule } from './codec/codec.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { AccountModule } from './account/account.module';
 import { AuditModule } from './audit/audit.module';
@@ -24,13 +25,14 @@ import { RunsModule } from './runs/runs.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { ToolsController } from './tools/tools.controller';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import type { Registry } from 'prom-client';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, requestLogger: HttpLogger): DynamicModule {
+  static forRoot(config: AppConfig, requestLogger: HttpLogger, metrics: Registry): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(config), LoggingModule.forRoot(requestLogger), DatabaseModule, TemporalModule, AuthModule, AgentsModule, RunsModule, ApprovalsModule, ModelsModule, IntegrationsModule, WebhooksModule, SchedulesModule, AgentCreationModule, AuditModule, AccountModule, ApiKeysModule, CodecModule, RateLimitsModule.forRoot(config)],
+      imports: [AppConfigModule.forRoot(config), LoggingModule.forRoot(requestLogger), DatabaseModule, TemporalModule, AuthModule, AgentsModule, RunsModule, ApprovalsModule, ModelsModule, IntegrationsModule, WebhooksModule, SchedulesModule, AgentCreationModule, AuditModule, AccountModule, ApiKeysModule, CodecModule, MetricsModule.forRoot(metrics), RateLimitsModule.forRoot(config)],
       controllers: [ToolsController, HealthController],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -6,11 +6,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
+import { Registry } from 'prom-client';
 import { AppModule } from './app.module';
 import { CODEC_PATH, codecCors } from './codec/codec-cors';
 import { refuseUnsafeJson } from './core/json-body';
 import { createRequestLogger } from './core/request-logger';
 import { DOCS_PATH, securityHeaders } from './core/security-headers';
+import { httpMetrics } from './metrics/http-metrics';
 
 const API_PREFIX = 'api/v1';
 const BODY_LIMIT = '1mb';
@@ -26,11 +28,13 @@ export interface ApiAppOptions {
 /** The configured API, not yet listening; shared by main.ts and the end-to-end tests. */
 export async function createApiApp(config: AppConfig, options: ApiAppOptions = {}): Promise<INestApplication> {
   const requestLogger = createRequestLogger(config, options.logDestination);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, requestLogger), { bufferLogs: true, bodyParser: false, rawBody: true });
+  const metrics = new Registry();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, requestLogger, metrics), { bufferLogs: true, bodyParser: false, rawBody: true });
   app.useLogger(app.get(Logger));
   if (config.api.trustProxy !== undefined) app.set('trust proxy', trustProxySetting(config.api.trustProxy));
   // Order matters: the correlation id and helmet's headers must be on every response, a refused body's too.
   app.use(requestLogger);
+  app.use(httpMetrics(metrics));
   app.use(...securityHeaders(config));
   // The Temporal Web UI calls the codec from its own origin; before the API's CORS, which would end its preflights.
   app.use(`/${CODEC_PATH}`, codecCors(config));
@@ -44,6 +48,7 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'health/detailed', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
       { path: `${CODEC_PATH}/decode`, method: RequestMethod.POST },
       { path: `${CODEC_PATH}/encode`, method: RequestMethod.POST },
     ],

@@ -74,6 +74,8 @@ export interface AppConfig {
     rateLimits: { enabled: boolean; ipPerMinute: number; authIpPerMinute: number; authEmailPerHour: number };
     /** Express's `trust proxy` setting, when the API runs behind proxies. */
     trustProxy?: string;
+    /** The bearer token `GET /metrics` asks for; open without it. */
+    metricsToken?: string;
   };
 }
 
@@ -173,6 +175,7 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
         authEmailPerHour: env.RATE_LIMIT_AUTH_EMAIL_PER_HOUR,
       },
       trustProxy: env.TRUST_PROXY,
+      metricsToken: env.METRICS_TOKEN,
     },
   };
 }

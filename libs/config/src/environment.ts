@@ -260,6 +260,11 @@ export class Environment {
   @OptionalUrl()
   SLACK_REDIRECT_URI?: string;
 
+  /** When set, `GET /metrics` needs `Authorization: Bearer <this>` (Prometheus's `authorization` setting). */
+  @IsOptional()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
   /** The secret of the GitHub webhook (HMAC-SHA256 of each delivery); without it POST /webhooks/github answers 503. */
   @IsOptional()
   @MinLength(16, { message: 'GITHUB_WEBHOOK_SECRET must be at least 16 characters' })
