@@ -1,9 +1,14 @@
 import type { DestinationStream } from 'pino';
+import { signIn } from '../support/auth';
 import { pollUntil } from '../support/poll';
 import { startStack, type Stack } from '../support/stack';
 
 interface LogLine {
   correlationId?: string;
+  route?: string;
+  userId?: string;
+  responseTime?: number;
+  req?: { method: string };
   res?: { statusCode: number };
 }
 
@@ -38,6 +43,16 @@ describe('correlation ids (e2e)', () => {
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     const logged = await pollUntil(async () => logLines.find((line) => line.correlationId === id && line.res !== undefined), Boolean, 5_000);
     expect(logged?.res?.statusCode).toBe(status);
+  });
+
+  it('logs one line per request with method, route template, status, duration, correlation id and user', async () => {
+    const ada = await signIn(stack, 'ada@example.com');
+    const response = await stack.http.get('/api/v1/agents/00000000-0000-4000-8000-000000000001').set('Authorization', ada.bearer).expect(404);
+    const id = response.headers['x-correlation-id'] as string;
+
+    const logged = await pollUntil(async () => logLines.filter((line) => line.correlationId === id && line.res !== undefined), (lines) => lines.length > 0, 5_000);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ req: { method: 'GET' }, route: '/api/v1/agents/:id', res: { statusCode: 404 }, userId: ada.user.id, responseTime: expect.any(Number) });
   });
 
   it('uses the caller\'s id in the error body of a request refused before routing', async () => {

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { DestinationStream } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
+import { routeTemplateOf } from './route-template';
 
 const CORRELATION_HEADER = 'x-correlation-id';
 const SAFE_CORRELATION_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -48,6 +49,8 @@ export function createRequestLogger(config: AppConfig, destination?: Destination
       customAttributeKeys: { reqId: 'correlationId' },
       // Lines logged while a request is handled name its correlation id, not the whole request again.
       quietReqLogger: true,
+      // Taken when the response is logged: by then the route is known and the caller authenticated.
+      customProps: (request) => ({ route: routeTemplateOf(request), userId: (request as IncomingMessage & { user?: { id?: string } }).user?.id }),
       redact: REDACTED_PATHS,
       serializers: { req: (request: { url?: string }) => ({ ...request, url: request.url?.replace(ACCESS_TOKEN_PARAMETER, '$1[Redacted]') }) },
       autoLogging: { ignore: (request: IncomingMessage) => request.url?.startsWith('/health') ?? false },

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { routeTemplateOf } from '../core/route-template';
 
 /** Seconds; from a cache hit to a slow run start. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -16,8 +17,7 @@ export function httpMetrics(registry: Registry): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) => {
     const stop = duration.startTimer();
     response.on('finish', () => {
-      const template = (request.route as { path?: string } | undefined)?.path;
-      const labels = { method: request.method, route: template ? `${request.baseUrl}${template}` : 'unmatched', status: String(response.statusCode) };
+      const labels = { method: request.method, route: routeTemplateOf(request), status: String(response.statusCode) };
       requests.inc(labels);
       stop(labels);
     });
