@@ -4,4 +4,4 @@ export type { ModelProviderConfig } from './model-providers';
 export { CREDENTIAL_KEY_BYTES, CREDENTIAL_KEY_ID, parseCredentialKeys, type CredentialKeys } from './credential-keys';
 export { currentJwtSecret, type JwtKeys } from './jwt-keys';
 export type { MagicLinkDelivery } from './magic-link-delivery';
-export { PAYLOAD_KEY_BYTES, parsePayloadKeys, type PayloadKeys } from './payload-keys';
+export { parsePayloadKeys, type PayloadKeys } from './payload-keys';

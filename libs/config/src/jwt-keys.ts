@@ -3,9 +3,9 @@ import { parseKeyring, type Keyring } from './keyring';
 /** The HMAC secrets access tokens are signed with, by `kid`; the current one signs, every one verifies. */
 export type JwtKeys = Keyring<string>;
 
-export const JWT_SECRET_MIN_LENGTH = 32;
+const JWT_SECRET_MIN_LENGTH = 32;
 /** The key id `JWT_SECRET` alone stands for. */
-export const SINGLE_JWT_KEY_ID = 'primary';
+const SINGLE_JWT_KEY_ID = 'primary';
 
 const atLeastMinLength = (secret: string): string | undefined => (secret.length >= JWT_SECRET_MIN_LENGTH ? secret : undefined);
 

@@ -28,19 +28,17 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     await this.authenticate(context);
     return true;
   }
 
   /** The caller of an access token or API key, also put on the request; 401 otherwise. */
   protected async authenticate(context: ExecutionContext): Promise<AuthUser> {
-    const targets = [context.getHandler(), context.getClass()];
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const bearer = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (bearer?.startsWith(API_KEY_PREFIX)) {
-      if (this.reflector.getAllAndOverride<boolean>(SESSION_ONLY, targets)) throw new ForbiddenException('This needs a signed-in session; an API key cannot do it');
+      if (this.reflector.getAllAndOverride<boolean>(SESSION_ONLY, [context.getHandler(), context.getClass()])) throw new ForbiddenException('This needs a signed-in session; an API key cannot do it');
       const holder = await this.apiKeys.findHolder(hashOpaqueToken(bearer));
       if (!holder) throw new UnauthorizedException('This API key is invalid, expired or revoked');
       return (request.user = { ...holder.user, apiKeyId: holder.apiKeyId });

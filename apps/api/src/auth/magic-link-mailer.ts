@@ -7,7 +7,7 @@ import { InjectConfig } from '../core/app-config.provider';
 /** A mail server that refuses or drops the connection is tried this many times in all, backing off from 1 s. */
 const SEND_ATTEMPTS = 3;
 
-export interface SignInMail {
+interface SignInMail {
   userId: string;
   email: string;
   token: string;
@@ -32,6 +32,7 @@ export class MagicLinkMailer implements OnApplicationShutdown {
   send(mail: SignInMail): void {
     const { delivery, ttlSeconds } = this.config.api.magicLink;
     const transport = this.transport;
+    // The transport exists exactly when delivery is by smtp; both checks narrow the types.
     if (delivery.kind !== 'smtp' || !transport) return;
     const link = `${delivery.publicAppUrl}/sign-in#token=${encodeURIComponent(mail.token)}`;
     const minutes = Math.round(ttlSeconds / 60);

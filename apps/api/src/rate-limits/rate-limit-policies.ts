@@ -15,7 +15,7 @@ interface TierLimits {
 }
 
 /** What each tier may do; `unlimited` (for load tests) has no per-user limit and no quota. */
-export const TIER_LIMITS: Record<UserTier, TierLimits | null> = {
+const TIER_LIMITS: Record<UserTier, TierLimits | null> = {
   free: { requestsPerMinute: 300, runStartsPerDay: 200 },
   pro: { requestsPerMinute: 1_200, runStartsPerDay: 5_000 },
   enterprise: { requestsPerMinute: 6_000, runStartsPerDay: 100_000 },

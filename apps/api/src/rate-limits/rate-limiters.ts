@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import type { RateLimitPolicy } from './rate-limit-policies';
 
 /** Where a key stands under a policy after a request: what the `RateLimit-*` headers say. */
-export interface Allowance {
+interface Allowance {
   policy: RateLimitPolicy;
   remaining: number;
   resetSeconds: number;
@@ -56,6 +56,8 @@ export class RateLimiters {
         storeType: 'typeorm',
         tableName: 'rate_limits',
         tableCreated: true,
+        // Every policy counts in the one table; the first limiter's 5-minute purge of expired rows serves them all.
+        clearExpiredByTimeout: this.limiters.size === 0,
         // A key over its limit is refused from memory until its window ends: a flood costs no queries.
         inMemoryBlockOnConsumed: policy.points + 1,
         insuranceLimiter: new RateLimiterMemory(shape),
