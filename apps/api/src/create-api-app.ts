@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { Registry } from 'prom-client';
 import { AppModule } from './app.module';
+import { addSecuritySchemes } from './auth/api-security';
 import { CODEC_PATH, codecCors } from './codec/codec-cors';
 import { refuseUnsafeJson } from './core/json-body';
 import { createRequestLogger } from './core/request-logger';
@@ -54,7 +55,7 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
     ],
   });
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('FlowMate API').setVersion('1').addBearerAuth().build());
+  const document = SwaggerModule.createDocument(app, addSecuritySchemes(new DocumentBuilder().setTitle('FlowMate API').setVersion('1')).build());
   // The definition DTOs carry class-validator rules, not swagger decorators; their schemas come from those rules.
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ...agentDefinitionSchemas() } };
   SwaggerModule.setup(DOCS_PATH, app, document);

@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Public, type AuthUser } from './auth-user';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponses } from '../core/api-error-responses';
 import { SignInRoute } from '../rate-limits/rate-limited';
+import { ApiSignedIn } from './api-security';
+import { CurrentUser, Public, type AuthUser } from './auth-user';
 import { AuthService } from './auth.service';
 import { MagicLinkRequestedDto, RefreshDto, RequestMagicLinkDto, SessionDto, TokensDto, UserDto, VerifyMagicLinkDto } from './dto/auth.dto';
 
@@ -14,6 +16,8 @@ export class AuthController {
   @SignInRoute()
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAcceptedResponse({ type: MagicLinkRequestedDto, description: 'The same answer whether or not the address has an account' })
+  @ApiErrorResponses(HttpStatus.BAD_REQUEST)
   requestMagicLink(@Body() dto: RequestMagicLinkDto): Promise<MagicLinkRequestedDto> {
     return this.auth.requestMagicLink(dto.email);
   }
@@ -22,6 +26,8 @@ export class AuthController {
   @SignInRoute()
   @Post('verify')
   @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: SessionDto })
+  @ApiErrorResponses(HttpStatus.BAD_REQUEST, HttpStatus.UNAUTHORIZED)
   verify(@Body() dto: VerifyMagicLinkDto): Promise<SessionDto> {
     return this.auth.verifyMagicLink(dto.token);
   }
@@ -30,19 +36,24 @@ export class AuthController {
   @SignInRoute()
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: TokensDto, description: 'New tokens; the refresh token sent is used up' })
+  @ApiErrorResponses(HttpStatus.BAD_REQUEST, HttpStatus.UNAUTHORIZED)
   refresh(@Body() dto: RefreshDto): Promise<TokensDto> {
     return this.auth.refresh(dto.refreshToken);
   }
 
-  @ApiBearerAuth()
+  @ApiSignedIn()
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: 'The refresh token is revoked' })
+  @ApiErrorResponses(HttpStatus.BAD_REQUEST)
   logout(@CurrentUser() user: AuthUser, @Body() dto: RefreshDto): Promise<void> {
     return this.auth.logout(user, dto.refreshToken);
   }
 
-  @ApiBearerAuth()
+  @ApiSignedIn()
   @Get('me')
+  @ApiOkResponse({ type: UserDto })
   me(@CurrentUser() user: AuthUser): Promise<UserDto> {
     return this.auth.me(user);
   }

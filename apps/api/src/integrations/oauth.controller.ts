@@ -1,16 +1,18 @@
 import type { AppConfig } from '@flowmate/config';
 import type { OAuthProvider } from '@flowmate/integrations';
 import { Controller, Get, HttpStatus, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ApiSignedIn } from '../auth/api-security';
 import { CurrentUser, Public, type AuthUser } from '../auth/auth-user';
 import { InjectConfig } from '../core/app-config.provider';
-import type { AuthorizeUrlDto, IntegrationDto } from './dto/integration.dto';
+import { ApiErrorResponses } from '../core/api-error-responses';
+import { AuthorizeUrlDto, IntegrationDto } from './dto/integration.dto';
 import { OAuthService, type CallbackQuery } from './oauth.service';
 import { ParseOAuthProviderPipe } from './provider.pipe';
 
 @ApiTags('integrations')
-@ApiBearerAuth()
+@ApiErrorResponses(HttpStatus.BAD_REQUEST)
 @Controller('oauth/:provider')
 export class OAuthController {
   constructor(
@@ -18,7 +20,9 @@ export class OAuthController {
     private readonly oauth: OAuthService,
   ) {}
 
+  @ApiSignedIn()
   @Get('authorize')
+  @ApiOkResponse({ type: AuthorizeUrlDto })
   authorize(@CurrentUser() user: AuthUser, @Param('provider', ParseOAuthProviderPipe) provider: OAuthProvider): Promise<AuthorizeUrlDto> {
     return this.oauth.authorize(user, provider);
   }
@@ -26,6 +30,9 @@ export class OAuthController {
   /** The browser comes back here from the provider, with no access token of ours: the state says whose connect it is. */
   @Public()
   @Get('callback')
+  @ApiOkResponse({ type: IntegrationDto, description: 'Connected (without OAUTH_RETURN_URL)' })
+  @ApiFoundResponse({ description: 'Connected: to OAUTH_RETURN_URL with `?connected=<provider>`', headers: { Location: { schema: { type: 'string', format: 'uri' } } } })
+  @ApiErrorResponses(HttpStatus.SERVICE_UNAVAILABLE)
   async callback(
     @Param('provider', ParseOAuthProviderPipe) provider: OAuthProvider,
     @Query() query: CallbackQuery,

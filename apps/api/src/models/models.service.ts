@@ -2,31 +2,40 @@ import { modelProviderTarget, type BreakerState } from '@flowmate/contracts';
 import { CircuitBreakersRepository, type WorkerBreakerReport } from '@flowmate/db';
 import { ModelHealthMonitor, type ProviderHealth } from '@flowmate/integrations';
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { ModelCatalog, type CatalogModel } from './model-catalog';
 
 /** Reports older than this may come from a worker that is gone. */
 const REPORT_MAX_AGE_MS = 60 * 60_000;
 
-export interface BreakerDto {
-  /** `open` when a worker refuses calls now, `half_open` when the next call probes, else `closed`. */
-  state: BreakerState;
-  reopensAt: string | null;
-  /** Each worker whose breaker is not closed, as it last reported. */
-  workers: Array<Omit<WorkerBreakerReport, 'target'>>;
+const BREAKER_STATES: BreakerState[] = ['closed', 'open', 'half_open'];
+
+export class WorkerBreakerDto implements Omit<WorkerBreakerReport, 'target'> {
+  @ApiProperty() workerId!: string;
+  @ApiProperty({ enum: BREAKER_STATES }) state!: BreakerState;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) openedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'While open: when the next call may probe' }) reopensAt!: string | null;
+  @ApiProperty({ type: 'object', nullable: true, properties: { type: { type: 'string' }, message: { type: 'string' } } })
+  lastError!: { type: string; message: string } | null;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
-export interface ModelHealthDto {
-  /** As an agent names it. */
-  name: string;
-  provider: string;
-  /** The name the provider knows it by. */
-  providerModel: string;
-  /** The provider answers, lists this model (when it lists any) and no worker's breaker is open. */
-  healthy: boolean;
-  latencyMs: number | null;
-  checkedAt: string;
-  lastError: string | null;
-  breaker: BreakerDto;
+export class BreakerDto {
+  @ApiProperty({ enum: BREAKER_STATES, description: '`open` when a worker refuses calls now, `half_open` when the next call probes, else `closed`' })
+  state!: BreakerState;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) reopensAt!: string | null;
+  @ApiProperty({ type: [WorkerBreakerDto], description: 'Each worker whose breaker is not closed, as it last reported' }) workers!: WorkerBreakerDto[];
+}
+
+export class ModelHealthDto {
+  @ApiProperty({ description: 'As an agent names it', example: 'local/llama3' }) name!: string;
+  @ApiProperty({ example: 'local' }) provider!: string;
+  @ApiProperty({ description: 'The name the provider knows it by', example: 'llama3' }) providerModel!: string;
+  @ApiProperty({ description: 'The provider answers, lists this model (when it lists any) and no worker’s breaker is open' }) healthy!: boolean;
+  @ApiProperty({ type: Number, nullable: true }) latencyMs!: number | null;
+  @ApiProperty({ format: 'date-time' }) checkedAt!: string;
+  @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
+  @ApiProperty({ type: BreakerDto }) breaker!: BreakerDto;
 }
 
 @Injectable()

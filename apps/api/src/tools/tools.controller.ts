@@ -1,13 +1,17 @@
-import { TOOLS, type ToolDescriptor } from '@flowmate/contracts';
+import { TOOLS } from '@flowmate/contracts';
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiSignedIn } from '../auth/api-security';
+import { ApiListResponse } from '../common/list-responses';
+import { ToolDto } from './tool.dto';
 
 @ApiTags('tools')
-@ApiBearerAuth()
+@ApiSignedIn()
 @Controller('tools')
 export class ToolsController {
   @Get()
-  list(): { items: ToolDescriptor[] } {
+  @ApiListResponse(ToolDto)
+  list(): { items: ToolDto[] } {
     return { items: Object.values(TOOLS) };
   }
 }

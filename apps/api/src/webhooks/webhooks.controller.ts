@@ -1,9 +1,10 @@
 import type { JsonValue } from '@flowmate/contracts';
 import { Body, Controller, Headers, HttpCode, HttpStatus, Post, Req, type RawBodyRequest } from '@nestjs/common';
-import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../auth/auth-user';
-import { WebhooksService, type WebhookAnswer } from './webhooks.service';
+import { ApiErrorResponses } from '../core/api-error-responses';
+import { WebhookAnswer, WebhooksService } from './webhooks.service';
 
 @ApiTags('webhooks')
 @Controller('webhooks')
@@ -16,6 +17,8 @@ export class WebhooksController {
   @ApiHeader({ name: 'X-Hub-Signature-256', description: 'sha256=<HMAC-SHA256 of the body with GITHUB_WEBHOOK_SECRET>' })
   @ApiHeader({ name: 'X-GitHub-Event' })
   @ApiHeader({ name: 'X-GitHub-Delivery', description: 'Deliveries are taken once by this id' })
+  @ApiAcceptedResponse({ type: WebhookAnswer, description: 'Taken: one run started per agent whose trigger matches' })
+  @ApiErrorResponses(HttpStatus.BAD_REQUEST, HttpStatus.UNAUTHORIZED, HttpStatus.SERVICE_UNAVAILABLE)
   github(
     @Req() request: RawBodyRequest<Request>,
     @Body() payload: JsonValue,

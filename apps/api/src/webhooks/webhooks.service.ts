@@ -2,6 +2,7 @@ import type { AppConfig } from '@flowmate/config';
 import { isJsonObject, type JsonValue } from '@flowmate/contracts';
 import { AgentsRepository, WebhookDeliveriesRepository, type AgentEntity } from '@flowmate/db';
 import { BadRequestException, ConflictException, Injectable, Logger, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { InjectConfig } from '../core/app-config.provider';
 import { RunsService } from '../runs/runs.service';
@@ -15,9 +16,13 @@ export interface GitHubDelivery {
   payload: JsonValue;
 }
 
-export interface WebhookAnswer {
-  /** The runs this delivery started; for a redelivery, the runs its first delivery started. */
-  runs: Array<{ runId: string }>;
+export class StartedRunRefDto {
+  @ApiProperty({ format: 'uuid' }) runId!: string;
+}
+
+export class WebhookAnswer {
+  @ApiProperty({ type: [StartedRunRefDto], description: 'The runs this delivery started; for a redelivery, the runs its first delivery started' })
+  runs!: StartedRunRefDto[];
 }
 
 /**

@@ -53,7 +53,11 @@ const MODEL_NAME_SCHEMA = { type: 'string', minLength: 1, maxLength: L.modelLeng
 
 /** A model name, or a fallback chain of 1 to MODEL_CHAIN_LIMIT distinct names. */
 const IsModelChoice = (): PropertyDecorator => (target, property) => {
-  JSONSchema({ anyOf: [MODEL_NAME_SCHEMA, { type: 'array', items: MODEL_NAME_SCHEMA, minItems: 1, maxItems: MODEL_CHAIN_LIMIT, uniqueItems: true }] })(target, property as string);
+  // A function replaces what the generator inferred from the union's design type (a `$ref` to `Object`).
+  JSONSchema(() => ({ anyOf: [MODEL_NAME_SCHEMA, { type: 'array', items: MODEL_NAME_SCHEMA, minItems: 1, maxItems: MODEL_CHAIN_LIMIT, uniqueItems: true }] }))(
+    target,
+    property as string,
+  );
   ValidateBy({
     name: 'isModelChoice',
     validator: {

@@ -1,9 +1,19 @@
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import type { JsonSchema } from '../tools';
-import { AgentDefinitionDto, AgentLimitsDto, MicroAgentDto, ToolStepDto } from './agent-definition.dto';
+import {
+  AgentConcurrencyDto,
+  AgentDefinitionDto,
+  AgentLimitsDto,
+  AgentNotifyDto,
+  ApprovalPolicyDto,
+  GitHubTriggerDto,
+  MicroAgentDto,
+  ToolStepDto,
+} from './agent-definition.dto';
 
-const DEFINITION_CLASSES = [AgentDefinitionDto, MicroAgentDto, ToolStepDto, AgentLimitsDto];
+/** Every class the definition's schemas refer to, so the document has no dangling `$ref`. */
+const DEFINITION_CLASSES = [AgentDefinitionDto, MicroAgentDto, ToolStepDto, ApprovalPolicyDto, AgentLimitsDto, AgentConcurrencyDto, AgentNotifyDto, GitHubTriggerDto];
 
 /** JSON Schemas of the agent definition, read off its class-validator rules, for OpenAPI `components.schemas`. */
 export function agentDefinitionSchemas(refPointerPrefix = '#/components/schemas/'): Record<string, JsonSchema> {

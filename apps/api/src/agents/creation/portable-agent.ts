@@ -1,5 +1,6 @@
 import { isJsonObject, type AgentDefinition, type ScheduleSpec } from '@flowmate/contracts';
-import { flattenValidationErrors, joinPath, validateAgentDefinition, type ValidationProblem } from '@flowmate/contracts/validation';
+import { AgentDefinitionDto, flattenValidationErrors, joinPath, validateAgentDefinition, type ValidationProblem } from '@flowmate/contracts/validation';
+import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { PutScheduleDto } from '../../schedules/dto/schedule.dto';
@@ -11,9 +12,18 @@ export const PORTABLE_FORMAT = 1;
 export type PortableSchedule = Omit<ScheduleSpec, 'paused'>;
 
 /** An agent as it moves between installations: its definition and schedule, no ids, owners, secrets or connections. */
-export interface PortableAgentDocument {
-  flowmate: typeof PORTABLE_FORMAT;
-  agent: AgentDefinition & { schedule?: PortableSchedule };
+export class PortableAgentDocument {
+  @ApiProperty({ enum: [PORTABLE_FORMAT], description: 'The version of this format' })
+  flowmate!: typeof PORTABLE_FORMAT;
+
+  @ApiProperty({
+    description: 'The definition, and its schedule (as `PUT /agents/:id/schedule` takes it, without `paused`) when it has one',
+    allOf: [
+      { $ref: getSchemaPath(AgentDefinitionDto) },
+      { type: 'object', properties: { schedule: { $ref: getSchemaPath(PutScheduleDto) } } },
+    ],
+  })
+  agent!: AgentDefinition & { schedule?: PortableSchedule };
 }
 
 export function toPortable(definition: AgentDefinition, schedule?: ScheduleSpec): PortableAgentDocument {

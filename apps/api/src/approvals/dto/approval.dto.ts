@@ -1,7 +1,8 @@
-import { APPROVAL_STATUSES, type ApprovalDecision, type ApprovalStatus, type ApprovalTimeoutOutcome, type JsonValue, type ToolName } from '@flowmate/contracts';
+import { APPROVAL_STATUSES, APPROVAL_TIMEOUT_OUTCOMES, TOOL_NAMES, type ApprovalDecision, type ApprovalStatus, type ApprovalTimeoutOutcome, type JsonValue, type ToolName } from '@flowmate/contracts';
 import { stepIdOf, type ApprovalEntity } from '@flowmate/db';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { JSON_VALUE_SCHEMA } from '../../common/json-value.schema';
 import { PageQueryDto } from '../../common/page-query.dto';
 
 const DECISIONS: ApprovalDecision[] = ['approve', 'reject'];
@@ -26,23 +27,23 @@ export class ListApprovalsQueryDto extends PageQueryDto {
   status?: ApprovalStatus;
 }
 
-export interface ApprovalDto {
-  id: string;
-  runId: string;
-  microAgentKey: string;
-  stepId: string;
-  tool: ToolName;
-  /** As the call would be made, each secret shown as its `{{secrets.<name>}}`. */
-  args: JsonValue | null;
-  status: ApprovalStatus;
-  onTimeout: ApprovalTimeoutOutcome;
-  expiresAt: string;
-  requestedAt: string;
-  /** The user who decided; null while pending and when the timeout decided (`timedOut`). */
-  decidedBy: string | null;
-  decidedAt: string | null;
-  comment: string | null;
-  timedOut: boolean;
+export class ApprovalDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) runId!: string;
+  @ApiProperty({ example: 'post' }) microAgentKey!: string;
+  @ApiProperty({ example: 'send' }) stepId!: string;
+  @ApiProperty({ enum: TOOL_NAMES, example: 'slack.postMessage' }) tool!: ToolName;
+  @ApiProperty({ ...JSON_VALUE_SCHEMA, nullable: true, description: 'As the call would be made, each secret shown as its `{{secrets.<name>}}`' })
+  args!: JsonValue | null;
+  @ApiProperty({ enum: APPROVAL_STATUSES }) status!: ApprovalStatus;
+  @ApiProperty({ enum: APPROVAL_TIMEOUT_OUTCOMES, description: 'What happens when nobody decides before `expiresAt`' }) onTimeout!: ApprovalTimeoutOutcome;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiProperty({ format: 'date-time' }) requestedAt!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The user who decided; null while pending and when the timeout decided (`timedOut`)' })
+  decidedBy!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) decidedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) comment!: string | null;
+  @ApiProperty() timedOut!: boolean;
 }
 
 export const toApprovalDto = (approval: ApprovalEntity): ApprovalDto => ({

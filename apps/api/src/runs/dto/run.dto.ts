@@ -1,4 +1,19 @@
-import { DEFINITION_LIMITS, DELEGATION_PLAN, RUN_STATUSES, RUN_SUMMARY, type JsonValue, type RunError, type RunHold, type RunStatus, type RunTrigger, type StepStatus, type ToolName } from '@flowmate/contracts';
+import {
+  DEFINITION_LIMITS,
+  DELEGATION_PLAN,
+  RUN_STATUSES,
+  RUN_SUMMARY,
+  RUN_TRIGGERS,
+  STEP_STATUSES,
+  TOOL_NAMES,
+  type JsonValue,
+  type RunError,
+  type RunHold,
+  type RunStatus,
+  type RunTrigger,
+  type StepStatus,
+  type ToolName,
+} from '@flowmate/contracts';
 import { stepIdOf, toolStepKey, type AgentRunEntity, type AgentRunSummary, type LinkedAgent, type ReusedFrom, type StepWithPreviews, type StoredModelCall } from '@flowmate/db';
 
 const RUN_SUMMARY_STEP_KEY = toolStepKey(RUN_SUMMARY.microAgentKey, RUN_SUMMARY.stepId);
@@ -6,7 +21,8 @@ const PLAN_STEP_KEY = toolStepKey(DELEGATION_PLAN.microAgentKey, DELEGATION_PLAN
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { agentVersionPath } from '../../agents/versions/agent-version.dto';
-import type { ApprovalDto } from '../../approvals/dto/approval.dto';
+import { ApprovalDto } from '../../approvals/dto/approval.dto';
+import { JSON_VALUE_SCHEMA } from '../../common/json-value.schema';
 import { PageQueryDto } from '../../common/page-query.dto';
 
 export class StartRunDto {
@@ -49,94 +65,122 @@ export class ListRunsQueryDto extends PageQueryDto {
   status?: RunStatus;
 }
 
-export interface RunStartedDto {
-  runId: string;
-  workflowId: string;
-  status: RunStatus;
-  temporalUiUrl: string;
+export class RunErrorDto implements RunError {
+  @ApiProperty({ example: 'ToolCallFailed' }) type!: string;
+  @ApiProperty({ example: 'github.listPullRequests answered 404' }) message!: string;
 }
 
-export interface RunSummaryDto {
-  id: string;
-  /** Null on a delegated run: `agents` lists the agents it used. */
-  agentId: string | null;
-  agentVersion: number | null;
-  task: string | null;
-  agents: LinkedAgent[] | null;
-  trigger: RunTrigger;
-  status: RunStatus;
-  /** `concurrency` while the agent's concurrency policy holds this queued run back. */
-  heldBy: RunHold | null;
-  /** The run this one reran. */
-  rerunOf: string | null;
-  /** A scheduled run: the time its schedule fired for. */
-  scheduledAt: string | null;
-  workflowId: string;
-  temporalUiUrl: string;
-  error: RunError | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
+export class LinkedAgentDto implements LinkedAgent {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty({ description: 'How the main agent named it in its plan' }) ref!: string;
 }
 
-export interface StepDto {
-  id: string;
-  /** `tool` for a tool call, `llm` for a model call of an LLM micro agent. */
-  kind: 'tool' | 'llm';
-  tool: ToolName | null;
-  /** A tool call a model asked for: the id the model gave it. */
-  toolCallId: string | null;
-  /** A step that asked a model: the tokens every attempt used, prompts and answers. */
-  tokens: number | null;
-  /** The provider and model that answered, when one did. */
-  answeredBy: { provider: string; model: string } | null;
-  /** Every model call of every attempt, in order: a fallback shows as a failed call with its reason, then the next model's. */
-  modelCalls: StoredModelCall[] | null;
-  status: StepStatus;
-  attempts: number;
-  /** Whole up to RUN_OUTPUT_PREVIEW_BYTES; beyond, the head of its JSON text and `inputTruncated: true`. */
-  input: JsonValue | null;
-  inputTruncated: boolean;
-  inputBytes: number | null;
-  /** Whole up to RUN_OUTPUT_PREVIEW_BYTES; beyond, the head of its JSON text and `outputTruncated: true`. */
-  output: JsonValue | null;
-  outputTruncated: boolean;
-  outputBytes: number | null;
-  error: RunError | null;
-  /** A `reused` step of a rerun: the run and step it was first recorded in. */
-  reusedFrom: ReusedFrom | null;
-  startedAt: string | null;
-  finishedAt: string | null;
+export class ReusedFromDto implements ReusedFrom {
+  @ApiProperty({ format: 'uuid' }) runId!: string;
+  @ApiProperty() stepKey!: string;
 }
 
-export interface MicroAgentRunDto {
-  key: string;
-  status: StepStatus;
-  workflowId: string | null;
-  /** The step whose output is this micro agent's output (shown in the run's `output` under its key). */
-  outputStepId: string | null;
-  error: RunError | null;
-  /** A `reused` micro agent of a rerun: the run and micro agent its output was first recorded in. */
-  reusedFrom: ReusedFrom | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  steps: StepDto[];
+export class RunStartedDto {
+  @ApiProperty({ format: 'uuid', example: '7d1f2c3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f' }) runId!: string;
+  @ApiProperty({ example: 'run-7d1f2c3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f' }) workflowId!: string;
+  @ApiProperty({ enum: RUN_STATUSES, example: 'queued' }) status!: RunStatus;
+  @ApiProperty({ description: 'The run’s workflow in the Temporal Web UI' }) temporalUiUrl!: string;
 }
 
-export interface RunDto extends RunSummaryDto {
-  /** Where the agent version this run used is read (`GET /agents/:id/versions/:version`); null on a delegated run or once its agent is gone. */
-  agentVersionUrl: string | null;
-  input: JsonValue;
-  /** A succeeded run's micro-agent outputs by key, as previews, and the main agent's `summary` when it wrote one. */
-  output: Record<string, JsonValue | null> | null;
-  microAgents: MicroAgentRunDto[];
-  /** Calls waiting for a person's decision, oldest first. */
-  pendingApprovals: ApprovalDto[];
+export class RunSummaryDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'Null on a delegated run: `agents` lists the agents it used' }) agentId!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) agentVersion!: number | null;
+  @ApiProperty({ type: String, nullable: true, description: 'A delegated run’s task' }) task!: string | null;
+  @ApiProperty({ type: [LinkedAgentDto], nullable: true }) agents!: LinkedAgent[] | null;
+  @ApiProperty({ enum: RUN_TRIGGERS }) trigger!: RunTrigger;
+  @ApiProperty({ enum: RUN_STATUSES }) status!: RunStatus;
+  @ApiProperty({ enum: ['concurrency'], nullable: true, description: '`concurrency` while the agent’s concurrency policy holds this queued run back' }) heldBy!: RunHold | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The run this one reran' }) rerunOf!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'A scheduled run: the time its schedule fired for' }) scheduledAt!: string | null;
+  @ApiProperty() workflowId!: string;
+  @ApiProperty() temporalUiUrl!: string;
+  @ApiProperty({ type: RunErrorDto, nullable: true }) error!: RunError | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) startedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt!: string | null;
 }
 
-export interface StepOutputDto {
-  stepKey: string;
-  output: JsonValue;
+export class ModelAnswerDto {
+  @ApiProperty({ example: 'openai' }) provider!: string;
+  @ApiProperty({ example: 'gpt-4o-mini' }) model!: string;
+}
+
+export class ModelCallDto extends ModelAnswerDto implements StoredModelCall {
+  @ApiProperty() attempt!: number;
+  @ApiProperty({ enum: ['succeeded', 'failed'] }) outcome!: 'succeeded' | 'failed';
+  @ApiPropertyOptional({ type: RunErrorDto, description: 'Why it failed (`LlmServerError`, `CircuitOpen`, …)' }) error?: RunError;
+  @ApiProperty({ description: 'Tokens the provider reported; a failed call usually reports none' }) tokens!: number;
+  @ApiProperty() durationMs!: number;
+}
+
+export class StepDto {
+  @ApiProperty({ example: 'prs' }) id!: string;
+  @ApiProperty({ enum: ['tool', 'llm'], description: '`tool` for a tool call, `llm` for a model call of an LLM micro agent' }) kind!: 'tool' | 'llm';
+  @ApiProperty({ enum: TOOL_NAMES, nullable: true }) tool!: ToolName | null;
+  @ApiProperty({ type: String, nullable: true, description: 'A tool call a model asked for: the id the model gave it' }) toolCallId!: string | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'A step that asked a model: the tokens every attempt used' }) tokens!: number | null;
+  @ApiProperty({ type: ModelAnswerDto, nullable: true, description: 'The provider and model that answered, when one did' }) answeredBy!: ModelAnswerDto | null;
+  @ApiProperty({ type: [ModelCallDto], nullable: true, description: 'Every model call of every attempt, in order: a fallback shows as a failed call, then the next model’s' })
+  modelCalls!: StoredModelCall[] | null;
+  @ApiProperty({ enum: STEP_STATUSES }) status!: StepStatus;
+  @ApiProperty() attempts!: number;
+  @ApiProperty({ ...JSON_VALUE_SCHEMA, nullable: true, description: 'Whole up to RUN_OUTPUT_PREVIEW_BYTES; beyond, the head of its JSON text and `inputTruncated: true`' })
+  input!: JsonValue | null;
+  @ApiProperty() inputTruncated!: boolean;
+  @ApiProperty({ type: Number, nullable: true }) inputBytes!: number | null;
+  @ApiProperty({ ...JSON_VALUE_SCHEMA, nullable: true, description: 'Whole up to RUN_OUTPUT_PREVIEW_BYTES; beyond, the head of its JSON text and `outputTruncated: true`' })
+  output!: JsonValue | null;
+  @ApiProperty() outputTruncated!: boolean;
+  @ApiProperty({ type: Number, nullable: true }) outputBytes!: number | null;
+  @ApiProperty({ type: RunErrorDto, nullable: true }) error!: RunError | null;
+  @ApiProperty({ type: ReusedFromDto, nullable: true, description: 'A `reused` step of a rerun: the run and step it was first recorded in' }) reusedFrom!: ReusedFrom | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) startedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt!: string | null;
+}
+
+export class MicroAgentRunDto {
+  @ApiProperty({ example: 'collect' }) key!: string;
+  @ApiProperty({ enum: STEP_STATUSES }) status!: StepStatus;
+  @ApiProperty({ type: String, nullable: true }) workflowId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The step whose output is this micro agent’s output (in the run’s `output` under its key)' }) outputStepId!: string | null;
+  @ApiProperty({ type: RunErrorDto, nullable: true }) error!: RunError | null;
+  @ApiProperty({ type: ReusedFromDto, nullable: true, description: 'A `reused` micro agent of a rerun: the run and micro agent its output was first recorded in' }) reusedFrom!: ReusedFrom | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) startedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt!: string | null;
+  @ApiProperty({ type: [StepDto] }) steps!: StepDto[];
+}
+
+export class RunDto extends RunSummaryDto {
+  @ApiProperty({ type: String, nullable: true, description: 'Where the agent version this run used is read; null on a delegated run or once its agent is gone' })
+  agentVersionUrl!: string | null;
+  @ApiProperty({ ...JSON_VALUE_SCHEMA }) input!: JsonValue;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: JSON_VALUE_SCHEMA,
+    nullable: true,
+    description: 'A succeeded run’s micro-agent outputs by key, as previews, and the main agent’s `summary` when it wrote one',
+  })
+  output!: Record<string, JsonValue | null> | null;
+  @ApiProperty({ type: [MicroAgentRunDto] }) microAgents!: MicroAgentRunDto[];
+  @ApiProperty({ type: [ApprovalDto], description: 'Calls waiting for a person’s decision, oldest first' }) pendingApprovals!: ApprovalDto[];
+}
+
+export class StepOutputDto {
+  @ApiProperty({ example: 'collect/prs' }) stepKey!: string;
+  @ApiProperty({ ...JSON_VALUE_SCHEMA, description: 'The whole output' }) output!: JsonValue;
+}
+
+/** `CancelRequested` as it is sent: its date in ISO 8601. */
+export class CancelRequestedDto {
+  @ApiProperty({ format: 'uuid' }) runId!: string;
+  @ApiProperty({ format: 'date-time' }) cancelRequestedAt!: string;
 }
 
 /** Builds the Web UI address of a workflow. */

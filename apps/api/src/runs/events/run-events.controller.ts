@@ -1,8 +1,11 @@
-import { Controller, Get, Headers, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiNoContentResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { FINAL_RUN_EVENT, RUN_EVENT_TYPES } from '@flowmate/contracts';
+import { Controller, Get, Headers, HttpStatus, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
 import type { Response } from 'express';
+import { ApiSignedIn } from '../../auth/api-security';
 import { CurrentUser, type AuthUser } from '../../auth/auth-user';
+import { ApiErrorResponses } from '../../core/api-error-responses';
 import { RunEventsService } from './run-events.service';
 import { EVENT_ID } from './run-events.stream';
 
@@ -19,16 +22,20 @@ export class RunEventsQueryDto {
 }
 
 @ApiTags('runs')
-@ApiBearerAuth()
+@ApiSignedIn()
 @Controller()
 export class RunEventsController {
   constructor(private readonly events: RunEventsService) {}
 
   @Get('runs/:id/events')
   @ApiOperation({ summary: "The run's events as Server-Sent Events; ends after the run's final event (run.finished)" })
-  @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event id' })
+  @ApiOkResponse({
+    description: `Records of \`id\`, \`event\` (one of ${RUN_EVENT_TYPES.join(', ')}) and \`data\` (its fields as JSON), until ${FINAL_RUN_EVENT}`,
+    content: { 'text/event-stream': { schema: { type: 'string' }, example: 'id: 12\nevent: run.finished\ndata: {"status":"succeeded","error":null}\n\n' } },
+  })
   @ApiNoContentResponse({ description: 'The client already has the final event: EventSource stops reconnecting' })
+  @ApiErrorResponses(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
   stream(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseUUIDPipe) id: string,

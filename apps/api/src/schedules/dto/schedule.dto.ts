@@ -1,4 +1,4 @@
-import { SCHEDULE_LIMITS, SCHEDULE_OVERLAPS, type JsonValue, type RunStatus, type ScheduleOverlap } from '@flowmate/contracts';
+import { RUN_STATUSES, SCHEDULE_LIMITS, SCHEDULE_OVERLAPS, type JsonValue, type RunStatus, type ScheduleOverlap } from '@flowmate/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -14,6 +14,7 @@ import {
   registerDecorator,
   type ValidationArguments,
 } from 'class-validator';
+import { JSON_OBJECT_SCHEMA } from '../../common/json-value.schema';
 import { cronProblem } from '../cron';
 
 const CRON_MAX_LENGTH = 200;
@@ -122,32 +123,31 @@ export class BackfillScheduleDto {
   to!: Date;
 }
 
-export interface ScheduledRunDto {
-  runId: string;
-  status: RunStatus;
-  scheduledAt: string | null;
+export class ScheduledRunDto {
+  @ApiProperty({ format: 'uuid' }) runId!: string;
+  @ApiProperty({ enum: RUN_STATUSES }) status!: RunStatus;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'The time its schedule fired for' }) scheduledAt!: string | null;
 }
 
-export interface ScheduleDto {
-  agentId: string;
-  scheduleId: string;
-  cron: string | null;
-  intervalSeconds: number | null;
-  timezone: string;
-  paused: boolean;
-  overlap: ScheduleOverlap;
-  catchupWindowSeconds: number;
-  jitterSeconds: number;
-  input: Record<string, JsonValue>;
-  /** The next fire times, ISO 8601 UTC (none while paused). */
-  nextRunTimes: string[];
-  recentRuns: ScheduledRunDto[];
-  createdAt: string;
-  updatedAt: string;
+export class ScheduleDto {
+  @ApiProperty({ format: 'uuid', example: '0b7f6a52-3c1e-4b8e-9a0f-6d2c1e9b4a10' }) agentId!: string;
+  @ApiProperty({ description: 'The Temporal Schedule’s id', example: 'agent-0b7f6a52-3c1e-4b8e-9a0f-6d2c1e9b4a10' }) scheduleId!: string;
+  @ApiProperty({ type: String, nullable: true, example: '0 9 * * 1-5' }) cron!: string | null;
+  @ApiProperty({ type: Number, nullable: true, example: null }) intervalSeconds!: number | null;
+  @ApiProperty({ example: 'Europe/Paris' }) timezone!: string;
+  @ApiProperty({ example: false }) paused!: boolean;
+  @ApiProperty({ enum: SCHEDULE_OVERLAPS, example: 'skip' }) overlap!: ScheduleOverlap;
+  @ApiProperty({ example: 3600 }) catchupWindowSeconds!: number;
+  @ApiProperty({ example: 0 }) jitterSeconds!: number;
+  @ApiProperty({ ...JSON_OBJECT_SCHEMA, example: { owner: 'acme' } }) input!: Record<string, JsonValue>;
+  @ApiProperty({ type: [String], description: 'The next fire times, ISO 8601 UTC (none while paused)', example: ['2026-12-07T08:00:00.000Z', '2026-12-08T08:00:00.000Z'] })
+  nextRunTimes!: string[];
+  @ApiProperty({ type: [ScheduledRunDto] }) recentRuns!: ScheduledRunDto[];
+  @ApiProperty({ format: 'date-time', example: '2026-11-02T09:15:00.000Z' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-12-01T16:40:12.000Z' }) updatedAt!: string;
 }
 
-export interface ScheduleFiredDto {
-  scheduleId: string;
-  /** How many fire times the window held (a backfill), each started as its own run. */
-  fireTimes?: number;
+export class ScheduleFiredDto {
+  @ApiProperty({ example: 'agent-0b7f6a52-3c1e-4b8e-9a0f-6d2c1e9b4a10' }) scheduleId!: string;
+  @ApiPropertyOptional({ description: 'How many fire times the window held (a backfill), each started as its own run', example: 5 }) fireTimes?: number;
 }

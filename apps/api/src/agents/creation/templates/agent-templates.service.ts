@@ -7,9 +7,8 @@ import { AgentsService } from '../../agents.service';
 import { DefinitionChecks } from '../../definition-checks';
 import type { AgentResponseDto } from '../../dto/agent-response.dto';
 import { AGENT_TEMPLATES, type AgentTemplate } from './agent-templates';
+import type { AgentTemplateDto } from './agent-template.dto';
 import type { FromTemplateDto } from './from-template.dto';
-
-export type AgentTemplateDto = Omit<AgentTemplate, 'build'>;
 
 /** The built-in templates, and agents made from them. */
 @Injectable()
