@@ -21,6 +21,7 @@ const serverOnly = {
     '@flowmate/integrations',
     '@flowmate/config',
     '@flowmate/crypto',
+    '@flowmate/observability',
   ].map((name) => ({ name, message: 'Server-side code; workflows run in the deterministic sandbox.' })),
   patterns: [
     { group: ['@nestjs/*'], message: 'Server-side code; workflows run in the deterministic sandbox.' },

@@ -23,7 +23,7 @@ module.exports = {
     // Their exports offer `import` only, which jest's require-based resolver cannot pick.
     '^@octokit/(auth-unauthenticated|webhooks-methods)$': '<rootDir>/node_modules/@octokit/$1/dist-node/index.js',
     '^@flowmate/contracts/(.*)$': '<rootDir>/libs/contracts/src/$1',
-    '^@flowmate/(contracts|db|config|integrations|crypto)$': '<rootDir>/libs/$1/src',
+    '^@flowmate/(contracts|db|config|integrations|crypto|observability)$': '<rootDir>/libs/$1/src',
     '^@flowmate/activities$': '<rootDir>/activities',
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',

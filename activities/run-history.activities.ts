@@ -1,5 +1,7 @@
 import { FAILURE_TYPES, type RunError, type RunStatus, type StepStatus } from '@flowmate/contracts';
 import type { PlannedStep, RunHistoryRepository } from '@flowmate/db';
+import type { WorkerMetrics } from '@flowmate/observability';
+import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { HeldRunStarter } from './held-runs';
 import type { RunNotifier } from './run-notifier';
@@ -10,6 +12,7 @@ export interface RunHistoryDependencies {
   notifier?: Pick<RunNotifier, 'runFailed'>;
   /** Starts the run this one's agent held back under its concurrency policy. */
   heldRuns?: Pick<HeldRunStarter, 'startNext'>;
+  metrics: Pick<WorkerMetrics, 'runStarted' | 'runFinished'>;
 }
 
 export interface MicroAgentStart {
@@ -36,13 +39,20 @@ export interface MicroAgentReuse {
 }
 
 /** Status transitions of runs and micro agents, written to Postgres as idempotent upserts. */
-export const createRunHistoryActivities = ({ history, notifier, heldRuns }: RunHistoryDependencies) => ({
+export const createRunHistoryActivities = ({ history, notifier, heldRuns, metrics }: RunHistoryDependencies) => ({
   async markRunStarted({ runId, microAgentKeys }: { runId: string; microAgentKeys: string[] }): Promise<void> {
-    await history.markRunStarted(runId, microAgentKeys);
+    const trigger = await history.markRunStarted(runId, microAgentKeys);
+    if (!trigger) return;
+    metrics.runStarted(trigger);
+    log.info('run started', { trigger, microAgents: microAgentKeys.length });
   },
 
   async markRunFinished({ runId, status, error }: { runId: string; status: RunStatus; error: RunError | null }): Promise<void> {
     const closed = await history.markRunFinished(runId, status, error);
+    if (closed) {
+      metrics.runFinished({ status, ...closed });
+      log.info('run finished', { status, errorType: error?.type, trigger: closed.trigger, seconds: closed.seconds });
+    }
     if (closed && (status === 'failed' || status === 'timed_out')) await notifier?.runFailed(runId, error);
     // Also when a retry finds the run already closed: the release may be what failed the first time.
     await heldRuns?.startNext(runId);
@@ -54,6 +64,7 @@ export const createRunHistoryActivities = ({ history, notifier, heldRuns }: RunH
 
   async markMicroAgentFinished({ runId, key, status, error, lastStepId }: MicroAgentFinish): Promise<void> {
     await history.markMicroAgentFinished(runId, key, status, error, lastStepId);
+    log.info('micro agent finished', { status, errorType: error?.type });
   },
 
   async markMicroAgentReused({ runId, key, sourceRunId }: MicroAgentReuse): Promise<void> {

@@ -3,6 +3,9 @@ import { AgentsRepository, RunHistoryRepository, RunsRepository, SchedulesReposi
 import { randomUUID } from 'node:crypto';
 import { openMigratedDatabase, type MigratedDatabase } from '../test/support/database';
 import { factory } from '../test/support/factory';
+import { metricValue } from '../test/support/metric-value';
+import { WorkerMetrics } from '@flowmate/observability';
+import { Registry } from 'prom-client';
 import { createScheduleActivities, type ScheduledFire } from './schedule.activities';
 
 describe('openScheduledRun', () => {
@@ -12,6 +15,7 @@ describe('openScheduledRun', () => {
   let runs: RunsRepository;
   let userId: string;
   let sut: ReturnType<typeof createScheduleActivities>;
+  const registry = new Registry();
 
   beforeAll(async () => {
     database = await openMigratedDatabase(4);
@@ -20,7 +24,7 @@ describe('openScheduledRun', () => {
     schedules = new SchedulesRepository(db);
     runs = new RunsRepository(db);
     userId = (await new UsersRepository(db).findOrCreateByEmail('schedules@example.com')).id;
-    sut = createScheduleActivities({ agents, schedules, runs, history: new RunHistoryRepository(db), taskQueue: 'scheduled' });
+    sut = createScheduleActivities({ agents, schedules, runs, history: new RunHistoryRepository(db), taskQueue: 'scheduled', metrics: new WorkerMetrics(registry) });
   });
   afterAll(() => database.close());
 
@@ -37,8 +41,11 @@ describe('openScheduledRun', () => {
     const agentId = await scheduledAgent();
     await agents.replaceOwned(userId, agentId, factory.agent({ name: 'second version' }));
     const scheduled = fire(agentId);
+    const fires = () => metricValue(registry, 'flowmate_schedule_fires_total', { outcome: 'start' });
+    const firesBefore = await fires();
     const opened = await sut.openScheduledRun(scheduled);
     expect(opened).toMatchObject({ outcome: 'start' });
+    expect(await fires()).toBe(firesBefore + 1);
     if (opened.outcome !== 'start') throw new Error('expected a start');
     expect(opened.workflowId).toBe(`run-${opened.runId}`);
     expect(opened.input).toMatchObject({ runId: opened.runId, userId, agentId, agentVersion: 2, trigger: 'schedule', definition: { name: 'second version' } });

@@ -12,6 +12,9 @@ import { pollUntil } from '../test/support/poll';
 import { createToolActivities, type ToolStepOutcome, type ToolStepRequest } from './tool.activities';
 import { createToolExecutors } from './tools';
 import { integrationsNotUsed } from '../test/support/integrations';
+import { metricValue } from '../test/support/metric-value';
+import { WorkerMetrics } from '@flowmate/observability';
+import { Registry } from 'prom-client';
 
 interface StepRow {
   step_key: string;
@@ -31,6 +34,8 @@ describe(createToolActivities.name, () => {
   let sut: ReturnType<typeof createToolActivities>;
   let newRun: (input?: JsonValue) => Promise<string>;
   let flakyCalls = 0;
+  const registry = new Registry();
+  const metrics = new WorkerMetrics(registry);
   let flakyOrders = 0;
 
   beforeAll(async () => {
@@ -55,7 +60,7 @@ describe(createToolActivities.name, () => {
       'GET /nul': { body: 'a\u0000b' },
     });
     http = new GuardedHttpClient({ allowedHosts: [fixture.hostPort] });
-    sut = createToolActivities({ history, tools: createToolExecutors({ http, models: { defaultChain: [] }, integrations: integrationsNotUsed() }) });
+    sut = createToolActivities({ history, tools: createToolExecutors({ http, models: { defaultChain: [] }, integrations: integrationsNotUsed() }), metrics });
   });
 
   afterAll(async () => {
@@ -141,9 +146,11 @@ describe(createToolActivities.name, () => {
       expect((await stepRows(runId))[0].input).toMatchObject({ body: { items: [1, 2], rush: true } });
     });
 
-    it('ends a step retried after a 500 as one succeeded row with attempts 2', async () => {
+    it('ends a step retried after a 500 as one succeeded row with attempts 2, and counts both attempts', async () => {
       const runId = await newRun();
       const request = stepRequest(runId, { args: { method: 'GET', url: `${fixture.url}/flaky` } });
+      const attempts = (outcome: string, retry: string) => metricValue(registry, 'flowmate_tool_calls_total', { tool: 'http.request', outcome, retry });
+      const [failedFirstAttempts, succeededRetries] = [await attempts('failed', 'false'), await attempts('succeeded', 'true')];
 
       const firstFailure = await failureOf(runStep(request, 1));
       expect(firstFailure).toMatchObject({ type: FAILURE_TYPES.httpServerError, nonRetryable: false });
@@ -162,6 +169,8 @@ describe(createToolActivities.name, () => {
         },
       ]);
       expect(requestsTo('/flaky')).toHaveLength(2);
+      expect(await attempts('failed', 'false')).toBe(failedFirstAttempts + 1);
+      expect(await attempts('succeeded', 'true')).toBe(succeededRetries + 1);
     });
 
     it('fails a 404 for good with HttpClientError and records the failure', async () => {
@@ -320,7 +329,11 @@ describe(createToolActivities.name, () => {
           throw new Error('connection terminated');
         },
       });
-      const failingSut = createToolActivities({ history: failingHistory, tools: createToolExecutors({ http, models: { defaultChain: [] }, integrations: integrationsNotUsed() }) });
+      const failingSut = createToolActivities({
+        history: failingHistory,
+        tools: createToolExecutors({ http, models: { defaultChain: [] }, integrations: integrationsNotUsed() }),
+        metrics,
+      });
 
       const failure = await failureOf(
         new MockActivityEnvironment({ attempt: 1 }, { logger: new DefaultLogger('ERROR') }).run(

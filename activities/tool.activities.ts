@@ -3,6 +3,7 @@ import { toolStepKey, type RunHistoryRepository, type ToolStepRef } from '@flowm
 import { Context } from '@temporalio/activity';
 import { backOff } from 'exponential-backoff';
 import { ApplicationFailure } from '@temporalio/common';
+import type { WorkerMetrics } from '@flowmate/observability';
 import type { CredentialVault } from './credential-vault';
 import { noFailpoints, type ReachFailpoint } from './failpoints';
 import { withHeartbeats } from './heartbeats';
@@ -18,6 +19,7 @@ export interface ToolDependencies {
   /** The run owner's connections (integration tools) and secrets (`{{secrets.<name>}}`), decrypted per call. */
   credentials?: { vault: CredentialVault; secrets: SecretReader };
   failpoint?: ReachFailpoint;
+  metrics: Pick<WorkerMetrics, 'toolCalled'>;
 }
 
 export interface ToolStepRequest extends ToolStepRef {
@@ -36,7 +38,7 @@ export interface ToolStepOutcome {
 
 const STORE_ATTEMPTS = 4;
 
-export const createToolActivities = ({ history, tools, credentials, failpoint = noFailpoints }: ToolDependencies) => ({
+export const createToolActivities = ({ history, tools, credentials, failpoint = noFailpoints, metrics }: ToolDependencies) => ({
   /** One tool call: records its own start and result, so a step costs one activity; a step that succeeded is never called again. */
   async runToolStep(request: ToolStepRequest): Promise<ToolStepOutcome> {
     const context = Context.current();
@@ -65,8 +67,10 @@ export const createToolActivities = ({ history, tools, credentials, failpoint = 
         }),
       );
     } catch (error) {
+      metrics.toolCalled({ tool: request.tool, outcome: 'failed', attempt: info.attempt });
       throw await recordCallFailure(history, step, error, args && redactSecrets(args.recorded), modelCalls);
     }
+    metrics.toolCalled({ tool: request.tool, outcome: 'succeeded', attempt: info.attempt });
     const recorded = redactSecrets(args.recorded);
     await storeResult(() => history.markStepSucceeded(step, info.attempt, recorded, output, modelFacts(modelCalls)));
     await failpoint('tool-result-stored');

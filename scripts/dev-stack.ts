@@ -87,6 +87,7 @@ async function startStack(options: DevStackOptions, started: Started, lifetime: 
     ...options.env,
     NODE_ENV: config.nodeEnv,
     PORT: String(config.apiPort),
+    WORKER_METRICS_PORT: String(config.workerMetricsPort),
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporal.address,
     ...jwtSigning,
@@ -120,6 +121,7 @@ function builtEntry(root: string, entry: string): string {
 
 async function assertPortsFree(config: StackConfig): Promise<void> {
   await assertPortFree(config.apiPort, 'API, set PORT');
+  await assertPortFree(config.workerMetricsPort, 'worker metrics and health, set WORKER_METRICS_PORT');
   if (config.temporal.kind === 'dev-server') {
     await assertPortFree(config.temporal.port, 'Temporal gRPC, set TEMPORAL_PORT or TEMPORAL_ADDRESS');
     await assertPortFree(config.temporal.uiPort, 'Temporal Web UI, set TEMPORAL_UI_PORT');

@@ -21,6 +21,7 @@ describe(formatReadyBanner.name, () => {
 
     expect(banner).toContain('API              http://127.0.0.1:3000/api/v1');
     expect(banner).toContain('OpenAPI          http://127.0.0.1:3000/docs');
+    expect(banner).toContain('Metrics          http://127.0.0.1:3000/metrics (API), http://127.0.0.1:9464/metrics (worker)');
     expect(banner).toContain('Temporal Web UI  http://127.0.0.1:8233');
     expect(banner).toContain('Temporal         127.0.0.1:7233 (dev server, history in .data/temporal.db)');
     expect(banner).toContain('Postgres         embedded at 127.0.0.1:5433');

@@ -17,6 +17,7 @@ export function formatReadyBanner({ config, temporalAddress, temporalUiUrl }: Ru
   const rows: Array<[string, string]> = [
     ['API', `${api}/api/v1`],
     ['OpenAPI', `${api}/docs`],
+    ['Metrics', `${api}/metrics (API), http://127.0.0.1:${config.workerMetricsPort}/metrics (worker)`],
     ['Temporal Web UI', temporalUiUrl ?? 'not known (set TEMPORAL_UI_URL)'],
     ['Temporal', temporal],
     ['Postgres', describePostgres(config.postgres, config.root)],

@@ -6,6 +6,7 @@ describe(readStackConfig.name, () => {
 
     expect(sut).toMatchObject({
       apiPort: 3000,
+      workerMetricsPort: 9464,
       nodeEnv: 'development',
       temporal: { kind: 'dev-server', port: 7233, uiPort: 8233, dbFilename: '/repo/.data/temporal.db' },
       postgres: { kind: 'embedded', port: 5433, dataDir: '/repo/.data/postgres' },

@@ -12,6 +12,8 @@ export interface StackConfig {
   root: string;
   dataDir: string;
   apiPort: number;
+  /** The worker's `/metrics` and `/health/*`. */
+  workerMetricsPort: number;
   nodeEnv: string;
   jwtSecret?: string;
   /** Signing keys that rotate; with them no JWT_SECRET is generated. */
@@ -39,6 +41,7 @@ export function readStackConfig(root: string, env: NodeJS.ProcessEnv): StackConf
     root,
     dataDir,
     apiPort,
+    workerMetricsPort: port(env, 'WORKER_METRICS_PORT', 9464),
     nodeEnv,
     jwtSecret: given(env.JWT_SECRET),
     jwtKeys: given(env.JWT_KEYS),

@@ -12,7 +12,7 @@ interface RunBody {
   output: { report: { text: string } };
 }
 
-type StackPorts = { api: number; temporal: number; ui: number; postgres: number };
+type StackPorts = { api: number; workerMetrics: number; temporal: number; ui: number; postgres: number };
 
 /** `npm start` as a user runs it, minus the build (the jest global setup does it once): npm → launcher → the stack. */
 class StackUnderTest {
@@ -27,6 +27,7 @@ class StackUnderTest {
       FLOWMATE_CACHE_DIR: process.env.FLOWMATE_CACHE_DIR,
       FLOWMATE_DATA_DIR: dataDir,
       PORT: String(ports.api),
+      WORKER_METRICS_PORT: String(ports.workerMetrics),
       TEMPORAL_PORT: String(ports.temporal),
       TEMPORAL_UI_PORT: String(ports.ui),
       EMBEDDED_POSTGRES_PORT: String(ports.postgres),
@@ -41,7 +42,7 @@ class StackUnderTest {
   }
 
   static async start(dataDir: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<StackUnderTest> {
-    const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort(), postgres: await freePort() };
+    const ports = { api: await freePort(), workerMetrics: await freePort(), temporal: await freePort(), ui: await freePort(), postgres: await freePort() };
     return new StackUnderTest(ports, dataDir, extraEnv);
   }
 
@@ -129,6 +130,13 @@ describe('npm start (e2e)', () => {
 
   it('serves the Temporal Web UI', async () => {
     expect((await fetch(`http://127.0.0.1:${stack.ports.ui}/`)).status).toBe(200);
+  });
+
+  it('serves the worker’s metrics and readiness where it says', async () => {
+    const worker = `http://127.0.0.1:${stack.ports.workerMetrics}`;
+    expect(stack.output).toContain(`${worker}/metrics (worker)`);
+    expect((await fetch(`${worker}/health/ready`)).status).toBe(200);
+    expect(await (await fetch(`${worker}/metrics`)).text()).toContain('temporal_');
   });
 
   it('runs the README walkthrough agent to success', async () => {

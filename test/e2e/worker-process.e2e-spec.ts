@@ -107,4 +107,24 @@ describe('worker processes that die or drain (e2e)', () => {
     expect((await finishedRun(runId)).status).toBe('succeeded');
     expect(callsTo('/slow-charges')).toBe(1);
   }, 90_000);
+
+  it('drains under load while a second worker carries on: every run completes and no attempt fails', async () => {
+    const draining = await worker();
+    const callsBefore = callsTo('/slow-charges');
+    const runIds = await Promise.all(Array.from({ length: 4 }, () => startRun(chargeAgent('/slow-charges'))));
+    await pollUntil(async () => callsTo('/slow-charges') - callsBefore, (calls) => calls === runIds.length, 30_000);
+    await worker();
+
+    draining.process.kill('SIGTERM');
+    // A draining worker tells the orchestrator to send it nothing more, while it finishes what it holds.
+    const whileDraining = await fetch(`${draining.telemetryUrl}/health/ready`);
+    expect(whileDraining.status).toBe(503);
+    expect(((await whileDraining.json()) as { state: string }).state).not.toBe('RUNNING');
+    expect(await draining.exited).toEqual({ code: 0, signal: null });
+
+    const runs = await Promise.all(runIds.map(finishedRun));
+    expect(runs.map((run) => run.status)).toEqual(runIds.map(() => 'succeeded'));
+    for (const runId of runIds) expect(await chargeStep(runId)).toEqual({ status: 'succeeded', attempts: 1 });
+    expect(callsTo('/slow-charges') - callsBefore).toBe(runIds.length);
+  }, 90_000);
 });

@@ -11,6 +11,8 @@ import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { installationQuery } from '../../apps/api/src/schedules/schedule-options';
 import { openFlowMateWorker } from '../../apps/worker/src/flowmate-worker';
+import { WorkerMetrics } from '@flowmate/observability';
+import { Registry } from 'prom-client';
 import { keyringSetting, jwtKeysSetting } from './key-settings';
 import { createTestDatabase, type TestDatabase } from './database';
 import { temporalAddress } from './temporal';
@@ -25,6 +27,8 @@ export interface StackOptions {
   shareDatabaseWith?: Stack;
   /** Where the API's log lines go (set LOG_LEVEL in `env` to see them). */
   logDestination?: DestinationStream;
+  /** The API's port, when something must know it before the API listens (a Web UI's codec endpoint); any free one when absent. */
+  port?: number;
 }
 
 export interface Stack {
@@ -38,7 +42,7 @@ export interface Stack {
 }
 
 /** The real API and worker in this process, on a throwaway database, a fresh task queue and the shared Temporal server. */
-export async function startStack({ worker = false, env = {}, shareDatabaseWith, logDestination }: StackOptions = {}): Promise<Stack> {
+export async function startStack({ worker = false, env = {}, shareDatabaseWith, logDestination, port: requestedPort = 0 }: StackOptions = {}): Promise<Stack> {
   const database = shareDatabaseWith ? undefined : await createTestDatabase();
   const config = loadConfig('api', {
     NODE_ENV: 'test',
@@ -58,7 +62,7 @@ export async function startStack({ worker = false, env = {}, shareDatabaseWith, 
   });
 
   const app: INestApplication = await createApiApp(config, { logDestination });
-  await app.listen(0, '127.0.0.1');
+  await app.listen(requestedPort, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const temporal = app.get(Client);
 
@@ -85,7 +89,7 @@ async function deleteSchedulesOf(temporal: Client, taskQueue: string): Promise<v
 }
 
 async function startWorker(config: AppConfig): Promise<() => Promise<void>> {
-  const { worker, close } = await openFlowMateWorker(config);
+  const { worker, close } = await openFlowMateWorker(config, new WorkerMetrics(new Registry()));
   const running = worker.run();
   return async () => {
     worker.shutdown();

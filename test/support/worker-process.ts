@@ -8,6 +8,8 @@ const WORKER_ENTRY = join(__dirname, '..', '..', 'dist', 'apps', 'worker', 'src'
 
 export interface WorkerProcess {
   process: ChildProcess;
+  /** Its `/metrics` and `/health/*` server, on a free port. */
+  telemetryUrl: string;
   output(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -31,6 +33,8 @@ export async function startWorkerProcess(config: AppConfig, env: Record<string, 
       PAYLOAD_KEYS: keyringSetting(config.payloadKeys),
       PAYLOAD_CURRENT_KEY_ID: config.payloadKeys.currentKeyId,
       CREDENTIALS_CURRENT_KEY_ID: config.credentials.currentKeyId,
+      // Several workers run at once in a test.
+      WORKER_METRICS_PORT: '0',
       ...env,
     },
   });
@@ -41,6 +45,15 @@ export async function startWorkerProcess(config: AppConfig, env: Record<string, 
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   const polling = await pollUntil(async () => output, (text) => text.includes('worker polling') || child.exitCode !== null, 30_000);
-  if (!polling.includes('worker polling')) throw new Error(`the worker did not start polling:\n${polling}`);
-  return { process: child, output: () => output, exited };
+  const pollingLine = logLinesOf(polling).find((line) => line.msg === 'worker polling');
+  if (!pollingLine) throw new Error(`the worker did not start polling:\n${polling}`);
+  return { process: child, telemetryUrl: pollingLine.telemetry as string, output: () => output, exited };
+}
+
+/** The JSON lines of a worker's output. */
+export function logLinesOf(output: string): Array<Record<string, unknown>> {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }

@@ -15,7 +15,7 @@ import {
   SecretReader,
   type ModelAccess,
 } from '@flowmate/activities';
-import type { AppConfig } from '@flowmate/config';
+import { temporalConnectionOptions, type AppConfig } from '@flowmate/config';
 import { createDataConverter, CredentialCipher } from '@flowmate/crypto';
 import {
   AgentsRepository,
@@ -31,25 +31,32 @@ import {
   SecretsRepository,
 } from '@flowmate/db';
 import { CircuitBreakers, createIntegrationTools, GuardedHttpClient, ModelGateway, OAuthProviders } from '@flowmate/integrations';
+import type { WorkerMetrics } from '@flowmate/observability';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { hostname } from 'node:os';
 import type { DataSource } from 'typeorm';
-import { workflowSource } from './workflow-bundle';
+import type { WorkerReadiness } from './telemetry-server';
+import { runLogAttributes } from './activity-log-attributes';
+import { WORKFLOW_INTERCEPTOR_MODULES, workflowSource } from './workflow-bundle';
+
+const READINESS_TIMEOUT_MS = 2_000;
 
 /** A worker and what it holds open; `close` once `worker.run()` has returned. */
 export interface FlowMateWorker {
   worker: Worker;
+  /** Polling, and Postgres and Temporal answering within a couple of seconds. */
+  readiness(): Promise<WorkerReadiness>;
   close(): Promise<void>;
 }
 
 /** Connects to Postgres and Temporal and builds the activities from those dependencies. */
-export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWorker> {
+export async function openFlowMateWorker(config: AppConfig, metrics: WorkerMetrics): Promise<FlowMateWorker> {
   const workflows = workflowSource({ env: config.env, workflowBundlePath: config.worker.workflowBundlePath });
   const failpoint = armFailpoints(config.worker.failpoints);
   const db = await createDataSource(config.database).initialize();
   const breakers = reportingBreakers(config, db);
-  const models = modelAccess(config, breakers);
+  const models = modelAccess(config, breakers, metrics);
   const http = new GuardedHttpClient({ allowedHosts: config.tools.httpAllowedHosts });
   const cipher = new CredentialCipher(config.credentials);
   const credentials = {
@@ -62,10 +69,10 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
   };
   let connection: NativeConnection | undefined;
   // Starts the runs a closing run's agent held back, and deletes purged agents' schedules; connects on first use.
-  const clientConnection = Connection.lazy({ address: config.temporal.address });
+  const clientConnection = Connection.lazy(temporalConnectionOptions(config.temporal));
   const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter: createDataConverter(config.payloadKeys) });
   try {
-    connection = await NativeConnection.connect({ address: config.temporal.address });
+    connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
     const history = new RunHistoryRepository(db);
     const runs = new RunsRepository(db);
     const agents = new AgentsRepository(db);
@@ -87,10 +94,11 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
           history,
           notifier,
           heldRuns: new HeldRunStarter({ runs, agents, temporal: client, taskQueue: config.temporal.taskQueue }),
+          metrics,
         }),
-        ...createScheduleActivities({ agents, schedules: new SchedulesRepository(db), runs, history, taskQueue: config.temporal.taskQueue }),
+        ...createScheduleActivities({ agents, schedules: new SchedulesRepository(db), runs, history, taskQueue: config.temporal.taskQueue, metrics }),
         ...createMaintenanceActivities({ agents, runs, auditEvents: new AuditEventsRepository(db), temporal: client, retentionDays: config.worker.retentionDays }),
-        ...createToolActivities({ history, tools, credentials, failpoint }),
+        ...createToolActivities({ history, tools, credentials, failpoint, metrics }),
         ...createLlmActivities({ history, models, previewBytes: config.api.outputPreviewBytes }),
         ...createDelegationActivities({ history, models }),
         ...createApprovalActivities({
@@ -101,12 +109,15 @@ export async function openFlowMateWorker(config: AppConfig): Promise<FlowMateWor
         }),
       },
       ...workflows,
+      // The workflow modules count only when bundling from source; the prebuilt bundle carries them.
+      interceptors: { activity: [runLogAttributes], workflowModules: WORKFLOW_INTERCEPTOR_MODULES },
       shutdownGraceTime: `${config.worker.shutdownGraceSeconds} seconds`,
       maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
     });
     const opened = connection;
     return {
       worker,
+      readiness: () => readinessOf(worker, db, client),
       close: async () => {
         await opened.close();
         await clientConnection.close();
@@ -132,8 +143,22 @@ function reportingBreakers(config: AppConfig, db: DataSource): CircuitBreakers {
   });
 }
 
-function modelAccess(config: AppConfig, breakers: CircuitBreakers): ModelAccess {
+function modelAccess(config: AppConfig, breakers: CircuitBreakers, metrics: WorkerMetrics): ModelAccess {
   const { providers, defaultChain, rateLimitWaitMs } = config.models;
   if (providers.length === 0) return { defaultChain };
-  return { gateway: new ModelGateway({ providers, breakers, rateLimitWaitMs }), defaultChain };
+  return { gateway: new ModelGateway({ providers, breakers, rateLimitWaitMs, onUsage: (usage) => metrics.tokensUsed(usage) }), defaultChain };
+}
+
+async function readinessOf(worker: Worker, db: DataSource, temporal: Client): Promise<WorkerReadiness> {
+  const [postgres, reachable] = await Promise.all([
+    answers(db.query('SELECT 1')),
+    answers(temporal.withDeadline(Date.now() + READINESS_TIMEOUT_MS, () => temporal.workflowService.getSystemInfo({}))),
+  ]);
+  const state = worker.getState();
+  return { status: state === 'RUNNING' && postgres && reachable ? 'ok' : 'unavailable', state, checks: { postgres, temporal: reachable } };
+}
+
+function answers(check: Promise<unknown>): Promise<boolean> {
+  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), READINESS_TIMEOUT_MS).unref());
+  return Promise.race([check.then(() => true, () => false), timeout]);
 }

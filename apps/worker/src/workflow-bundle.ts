@@ -9,12 +9,19 @@ const projectRoot = resolve(__dirname, '../../..');
 /** Entry of the workflow code: `workflows/index.ts` from source, `workflows/index.js` from dist. */
 export const WORKFLOWS_PATH = require.resolve(join(projectRoot, 'workflows'));
 
+/** Adds the FlowMate run and micro agent to the workflows' log lines. */
+export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve(join(projectRoot, 'workflows', 'run-log-attributes'))];
+
 /** The prebuilt bundle `npm run build` writes next to the compiled worker. */
 export const PREBUILT_BUNDLE_PATH = join(projectRoot, 'workflow-bundle.js');
 
-/** Lets webpack resolve the `@flowmate/*` aliases that workflow code imports; a prebuilt bundle also carries the failure converter. */
-export const WORKFLOW_BUNDLER_OPTIONS: Pick<BundleOptions, 'webpackConfigHook' | 'failureConverterPath'> = {
+/**
+ * Lets webpack resolve the `@flowmate/*` aliases that workflow code imports; a prebuilt bundle also carries
+ * the failure converter and the interceptors.
+ */
+export const WORKFLOW_BUNDLER_OPTIONS: Pick<BundleOptions, 'webpackConfigHook' | 'failureConverterPath' | 'workflowInterceptorModules'> = {
   failureConverterPath: FAILURE_CONVERTER_PATH,
+  workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
   webpackConfigHook: (config) => ({
     ...config,
     resolve: {

@@ -43,6 +43,16 @@ describe(loadConfig.name, () => {
     ]);
   });
 
+  it('connects to Temporal with TLS and the API key it is given, and names a TLS file it cannot read among the other problems', () => {
+    expect(loadConfig('worker', { ...valid, TEMPORAL_API_KEY: 'cloud-key', TEMPORAL_TLS_SERVER_NAME: 'temporal.internal' }).temporal).toMatchObject({
+      tls: { serverNameOverride: 'temporal.internal' },
+      apiKey: 'cloud-key',
+    });
+    expect(() => loadConfig('api', { ...valid, PORT: 'eighty', TEMPORAL_TLS_CA: '/nonexistent/ca.pem' })).toThrow(
+      /PORT[\s\S]*TEMPORAL_TLS_CA: cannot read \/nonexistent\/ca\.pem \(ENOENT\)/,
+    );
+  });
+
   it('does not ask the worker for API secrets', () => {
     expect(loadConfig('worker', { DATABASE_URL: valid.DATABASE_URL, CREDENTIALS_KEYS: valid.CREDENTIALS_KEYS, PAYLOAD_KEYS: valid.PAYLOAD_KEYS }).database.url).toBe(
       valid.DATABASE_URL,

@@ -9,6 +9,7 @@ import { parseJwtKeys, type JwtKeys } from './jwt-keys';
 import { parsePayloadKeys, type PayloadKeys } from './payload-keys';
 import { parseMagicLinkDelivery, type MagicLinkDelivery } from './magic-link-delivery';
 import { parseDefaultModelChain, parseModelProviders, type ModelProviderConfig } from './model-providers';
+import { parseTemporalTls, type TemporalTls } from './temporal-connection';
 
 /** An OAuth app registered with a provider. */
 export interface OAuthAppConfig {
@@ -21,7 +22,15 @@ export interface AppConfig {
   env: 'development' | 'test' | 'production';
   logLevel: string;
   database: { url: string; connectTimeoutMs: number; statementTimeoutMs: number };
-  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    uiUrl: string;
+    /** Unset: plaintext. */
+    tls?: TemporalTls;
+    apiKey?: string;
+  };
   /** Normalised `host:port` entries the http.request tool may reach although private. */
   tools: { httpAllowedHosts: string[] };
   models: {
@@ -74,8 +83,12 @@ export interface AppConfig {
     rateLimits: { enabled: boolean; ipPerMinute: number; authIpPerMinute: number; authEmailPerHour: number };
     /** Express's `trust proxy` setting, when the API runs behind proxies. */
     trustProxy?: string;
-    /** The bearer token `GET /metrics` asks for; open without it. */
-    metricsToken?: string;
+  };
+  metrics: {
+    /** The bearer token both processes' `GET /metrics` ask for; open without it. */
+    token?: string;
+    /** Where the worker serves `/metrics` and `/health/*`. */
+    workerPort: number;
   };
 }
 
@@ -114,6 +127,10 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
     google: oauthApp('GOOGLE', env.GOOGLE_CLIENT_ID, env.GOOGLE_CLIENT_SECRET, env.GOOGLE_REDIRECT_URI, problems),
     slack: oauthApp('SLACK', env.SLACK_CLIENT_ID, env.SLACK_CLIENT_SECRET, env.SLACK_REDIRECT_URI, problems),
   };
+  const temporalTls = parseTemporalTls(
+    { certPath: env.TEMPORAL_TLS_CERT, keyPath: env.TEMPORAL_TLS_KEY, caPath: env.TEMPORAL_TLS_CA, serverName: env.TEMPORAL_TLS_SERVER_NAME, apiKey: env.TEMPORAL_API_KEY },
+    problems,
+  );
   const providers =
     parseOrReport(() => parseModelProviders({ providers: env.MODEL_PROVIDERS, openAiApiKey: env.OPENAI_API_KEY, openAiBaseUrl: env.OPENAI_BASE_URL }), problems) ?? [];
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
@@ -127,6 +144,8 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       uiUrl: env.TEMPORAL_UI_URL.replace(/\/$/, ''),
+      tls: temporalTls,
+      apiKey: env.TEMPORAL_API_KEY,
     },
     tools: { httpAllowedHosts },
     models: { providers, defaultChain: parseDefaultModelChain(env.OPENAI_MODEL), rateLimitWaitMs: env.MODEL_RATE_LIMIT_WAIT_SECONDS * 1000 },
@@ -175,8 +194,8 @@ export function loadConfig(role: ProcessRole, source: NodeJS.ProcessEnv = proces
         authEmailPerHour: env.RATE_LIMIT_AUTH_EMAIL_PER_HOUR,
       },
       trustProxy: env.TRUST_PROXY,
-      metricsToken: env.METRICS_TOKEN,
     },
+    metrics: { token: env.METRICS_TOKEN, workerPort: env.WORKER_METRICS_PORT },
   };
 }
 

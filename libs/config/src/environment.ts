@@ -52,6 +52,26 @@ export class Environment {
   @IsUrl({ require_tld: false, require_protocol: true })
   TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
 
+  /** Path of the PEM client certificate Temporal's mTLS asks for; goes with TEMPORAL_TLS_KEY. */
+  @OptionalSetting()
+  TEMPORAL_TLS_CERT?: string;
+
+  /** Path of the PEM private key of TEMPORAL_TLS_CERT. */
+  @OptionalSetting()
+  TEMPORAL_TLS_KEY?: string;
+
+  /** Path of a PEM CA bundle trusted for Temporal's server certificate instead of the system roots. */
+  @OptionalSetting()
+  TEMPORAL_TLS_CA?: string;
+
+  /** The name Temporal's server certificate is checked against (and sent as SNI) instead of TEMPORAL_ADDRESS's host. */
+  @OptionalSetting()
+  TEMPORAL_TLS_SERVER_NAME?: string;
+
+  /** Temporal Cloud API key, sent as `Authorization: Bearer …`; implies TLS. */
+  @OptionalSetting()
+  TEMPORAL_API_KEY?: string;
+
   @IsString()
   HTTP_TOOL_ALLOWED_HOSTS = '';
 
@@ -141,6 +161,10 @@ export class Environment {
 
   @OptionalSetting()
   WORKFLOW_BUNDLE_PATH?: string;
+
+  /** The worker's `/metrics` and `/health/*`, on `HOST`; 0 takes any free port (tests run several workers). */
+  @IntSetting(0, 65_535)
+  WORKER_METRICS_PORT = 9464;
 
   /** Longer than a tool activity's start-to-close, so a deploy lets in-flight calls finish. */
   @IntSetting(0)
@@ -260,7 +284,7 @@ export class Environment {
   @OptionalUrl()
   SLACK_REDIRECT_URI?: string;
 
-  /** When set, `GET /metrics` needs `Authorization: Bearer <this>` (Prometheus's `authorization` setting). */
+  /** When set, the API's and the worker's `GET /metrics` need `Authorization: Bearer <this>` (Prometheus's `authorization` setting). */
   @IsOptional()
   @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
   METRICS_TOKEN?: string;

@@ -5,3 +5,4 @@ export { CREDENTIAL_KEY_BYTES, CREDENTIAL_KEY_ID, parseCredentialKeys, type Cred
 export { currentJwtSecret, type JwtKeys } from './jwt-keys';
 export type { MagicLinkDelivery } from './magic-link-delivery';
 export { parsePayloadKeys, type PayloadKeys } from './payload-keys';
+export { temporalConnectionOptions, type TemporalConnectionOptions, type TemporalTls } from './temporal-connection';

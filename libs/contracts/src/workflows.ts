@@ -17,6 +17,13 @@ export const WORKFLOW_NAMES = {
 export const runWorkflowId = (runId: string): string => `run-${runId}`;
 export const microAgentWorkflowId = (runId: string, key: string): string => `run-${runId}/${key}`;
 
+/** The FlowMate run (and micro agent) a workflow id names, for logs; undefined for a schedule's fire or the maintenance job. */
+export function runOfWorkflowId(workflowId: string): { flowmateRunId: string; microAgentKey?: string } | undefined {
+  const match = /^run-([0-9a-f-]{36})(?:\/(.+))?$/.exec(workflowId);
+  if (!match) return undefined;
+  return match[2] === undefined ? { flowmateRunId: match[1] } : { flowmateRunId: match[1], microAgentKey: match[2] };
+}
+
 /** A workflow's page in the Temporal Web UI. */
 export const workflowUiUrl = (uiUrl: string, namespace: string, workflowId: string): string =>
   `${uiUrl}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;

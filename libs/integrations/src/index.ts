@@ -16,7 +16,7 @@ export { classifyError } from './errors/classify-error';
 export { createOpenAiClient, type OpenAiClientOptions } from './openai/openai.client';
 export { CircuitBreakers, type CircuitBreakerSettings } from './circuit-breakers/circuit-breakers';
 export { CircuitOpenError } from './circuit-breakers/circuit-open-error';
-export { ModelGateway, type ChatRequest, type ModelAnswer, type ModelGatewayOptions } from './models/model-gateway';
+export { ModelGateway, type ChatRequest, type ModelAnswer, type ModelGatewayOptions, type ModelUsage } from './models/model-gateway';
 export { ModelChainFailed } from './models/model-chain-failed';
 export { ModelHealthMonitor, type ModelHealthOptions, type ProviderHealth } from './models/model-health';
 export type { IntegrationCall, IntegrationEndpoints, IntegrationTool, IntegrationTools } from './providers/integration-tool';

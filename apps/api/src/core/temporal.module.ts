@@ -1,4 +1,4 @@
-import type { AppConfig } from '@flowmate/config';
+import { temporalConnectionOptions, type AppConfig } from '@flowmate/config';
 import { createDataConverter } from '@flowmate/crypto';
 import { Global, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
@@ -13,7 +13,7 @@ import { APP_CONFIG } from './app-config.provider';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
         new Client({
-          connection: Connection.lazy({ address: config.temporal.address }),
+          connection: Connection.lazy(temporalConnectionOptions(config.temporal)),
           namespace: config.temporal.namespace,
           dataConverter: createDataConverter(config.payloadKeys),
         }),

@@ -1,13 +1,14 @@
 import type { AppConfig } from '@flowmate/config';
-import { Controller, Get, Header, Headers, UnauthorizedException } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
-import { timingSafeEqual } from 'node:crypto';
+import { Controller, Get, Header, Headers, HttpStatus, UnauthorizedException } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { mayScrape } from '@flowmate/observability';
 import { Registry } from 'prom-client';
 import { Public } from '../auth/auth-user';
+import { ApiErrorResponses } from '../core/api-error-responses';
 import { InjectConfig } from '../core/app-config.provider';
 
-/** Prometheus's scrape endpoint, outside `/api/v1`; behind `METRICS_TOKEN` when it is set. */
-@ApiExcludeController()
+/** Prometheus's scrape endpoint, outside `/api/v1`; behind `METRICS_TOKEN` when it is set (its own token, not a user's). */
+@ApiTags('metrics')
 @Public()
 @Controller('metrics')
 export class MetricsController {
@@ -17,16 +18,11 @@ export class MetricsController {
   ) {}
 
   @Get()
+  @ApiOkResponse({ description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } })
+  @ApiErrorResponses(HttpStatus.UNAUTHORIZED)
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async scrape(@Headers('authorization') authorization?: string): Promise<string> {
-    const token = this.config.api.metricsToken;
-    if (token !== undefined && !sameSecret(authorization ?? '', `Bearer ${token}`)) throw new UnauthorizedException('Metrics need the configured bearer token');
+    if (!mayScrape(this.config.metrics.token, authorization)) throw new UnauthorizedException('Metrics need the configured bearer token');
     return this.registry.metrics();
   }
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

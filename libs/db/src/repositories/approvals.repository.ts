@@ -32,6 +32,12 @@ export class ApprovalsRepository {
     this.approvals = db.getRepository(ApprovalEntity);
   }
 
+  /** Approvals waiting for a decision, of every user. */
+  async countPending(): Promise<number> {
+    const [row] = (await this.db.query(`SELECT count(*)::int AS pending FROM approvals WHERE status = 'pending'`)) as Array<{ pending: number }>;
+    return row.pending;
+  }
+
   /** Idempotent: a retried request finds its approval already stored, changes nothing and returns false. */
   async request(approval: NewApproval): Promise<boolean> {
     const stepKey = toolStepKey(approval.microAgentKey, approval.stepId);

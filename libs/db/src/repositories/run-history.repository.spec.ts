@@ -108,12 +108,12 @@ describe(RunHistoryRepository.name, () => {
       ]);
     });
 
-    it('is idempotent: a second call adds no rows and keeps started_at', async () => {
+    it('is idempotent: a second call adds no rows, keeps started_at and reports no start', async () => {
       const runId = await newRun();
-      await sut.markRunStarted(runId, ['a', 'b']);
+      expect(await sut.markRunStarted(runId, ['a', 'b'])).toBe('manual');
       const first = await runRow(runId);
 
-      await sut.markRunStarted(runId, ['a', 'b']);
+      expect(await sut.markRunStarted(runId, ['a', 'b'])).toBeNull();
 
       const second = await runRow(runId);
       expect(second.status).toBe('running');
@@ -483,7 +483,7 @@ describe(RunHistoryRepository.name, () => {
       await sut.markMicroAgentFinished(runId, 'fetch', 'succeeded', null, 'get');
       const closed = [await sut.markRunFinished(runId, 'succeeded', null), await sut.markRunFinished(runId, 'succeeded', null)];
 
-      expect(closed).toEqual([true, false]);
+      expect(closed).toEqual([{ trigger: 'manual', seconds: expect.any(Number) }, null]);
       expect(await eventsOf(runId)).toEqual([
         { type: 'run.started', data: { status: 'running' } },
         { type: 'micro_agent.started', data: { key: 'fetch' } },

@@ -1,4 +1,4 @@
-import { FAILURE_TYPES, isJsonObject, RUN_EVENTS_CHANNEL, type RunEventData, siblingKey, type JsonObject, type ModelCallRecord, type JsonValue, type RunError, type RunStatus, type StepStatus, type TemplateContext, type ToolName } from '@flowmate/contracts';
+import { FAILURE_TYPES, isJsonObject, RUN_EVENTS_CHANNEL, type RunEventData, siblingKey, type JsonObject, type ModelCallRecord, type JsonValue, type RunError, type RunStatus, type RunTrigger, type StepStatus, type TemplateContext, type ToolName } from '@flowmate/contracts';
 import type { DataSource } from 'typeorm';
 import type { ReusedFrom } from '../entities';
 import { appendRunEvent, eventPreview, RUN_EVENT_TURN } from './run-events';
@@ -23,6 +23,12 @@ export interface ModelStepRef {
 }
 
 export type StepRef = ToolStepRef | ModelStepRef;
+
+/** A run this call closed: how it was started and how long it took from its request to now. */
+export interface ClosedRun {
+  trigger: RunTrigger;
+  seconds: number;
+}
 
 /** A tool call a model asked for, planned as a step: accepted with its arguments, or refused with why. */
 export interface PlannedToolCall {
@@ -89,13 +95,14 @@ export class RunHistoryRepository {
    * A run the API gave up starting (StartFailed) is running after all when its workflow reports in:
    * Temporal may have accepted a start whose answer never came back.
    */
-  async markRunStarted(runId: string, microAgentKeys: readonly string[]): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      const started = await updateReturning(
+  /** The run's trigger when this call started it; null when it was already running (a retried activity). */
+  async markRunStarted(runId: string, microAgentKeys: readonly string[]): Promise<RunTrigger | null> {
+    return this.db.transaction(async (tx) => {
+      const started = await updateReturning<{ trigger: RunTrigger }>(
         tx,
         `UPDATE agent_runs SET status = 'running', held_by = NULL, error = NULL, finished_at = NULL, started_at = COALESCE(started_at, now())
           WHERE id = $1 AND (status = 'queued' OR (status = 'failed' AND error->>'type' = $2))
-          RETURNING 1`,
+          RETURNING trigger`,
         [runId, FAILURE_TYPES.startFailed],
       );
       await tx.query(
@@ -105,16 +112,18 @@ export class RunHistoryRepository {
          ON CONFLICT (run_id, step_key) DO NOTHING`,
         [runId, microAgentKeys],
       );
-      if (started.length > 0) await appendRunEvent(tx, runId, 'run.started', { status: 'running' });
+      if (started.length === 0) return null;
+      await appendRunEvent(tx, runId, 'run.started', { status: 'running' });
+      return started[0].trigger;
     });
   }
 
   /**
-   * Closes the run, once: false when it was already closed. What never started is skipped; what was still
+   * Closes the run, once: null when it was already closed. What never started is skipped; what was still
    * running when the run was cancelled or timed out is cancelled, and so are approvals still pending. The
    * run's output is not copied here: it is read from its micro agents.
    */
-  async markRunFinished(runId: string, status: RunStatus, error: RunError | null): Promise<boolean> {
+  async markRunFinished(runId: string, status: RunStatus, error: RunError | null): Promise<ClosedRun | null> {
     return this.db.transaction(async (tx) => {
       const closed = await updateReturning<{ step_key: string; kind: string; tool: ToolName | null; attempts: number; status: StepStatus }>(
         tx,
@@ -125,13 +134,14 @@ export class RunHistoryRepository {
         [runId],
       );
       await tx.query(`UPDATE approvals SET status = 'cancelled', decided_at = now() WHERE run_id = $1 AND status = 'pending'`, [runId]);
-      const finished = await updateReturning(
+      const [finished] = await updateReturning<ClosedRun>(
         tx,
         `UPDATE agent_runs SET status = $2, error = $3, finished_at = COALESCE(finished_at, now())
-          WHERE id = $1 AND status IN ('queued', 'running', 'waiting_approval') RETURNING 1`,
+          WHERE id = $1 AND status IN ('queued', 'running', 'waiting_approval')
+          RETURNING trigger, EXTRACT(EPOCH FROM finished_at - created_at)::float8 AS seconds`,
         [runId, status, error],
       );
-      if (finished.length === 0) return false;
+      if (!finished) return null;
       // A call under way when the run was cancelled may record its own end a moment later; the stream, which
       // ends at run.finished, hears it here.
       for (const row of closed) {
@@ -141,7 +151,7 @@ export class RunHistoryRepository {
         }
       }
       await appendRunEvent(tx, runId, 'run.finished', { status, error });
-      return true;
+      return finished;
     });
   }
 

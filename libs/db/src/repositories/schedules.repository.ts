@@ -79,6 +79,15 @@ export class SchedulesRepository {
     return rows.map((row) => row.agent_id);
   }
 
+  /** How many schedules are stored, and how many of them fire (not paused, agent not in the trash). */
+  async counts(): Promise<{ stored: number; firing: number }> {
+    const [row] = (await this.db.query(
+      `SELECT count(*)::int AS stored, (count(*) FILTER (WHERE NOT (s.spec->>'paused')::boolean AND a.deleted_at IS NULL))::int AS firing
+         FROM schedules s JOIN agents a ON a.id = s.agent_id`,
+    )) as Array<{ stored: number; firing: number }>;
+    return row;
+  }
+
   /** Every schedule, a page at a time in agent id order. */
   async *all(): AsyncGenerator<StoredSchedule> {
     let after = '00000000-0000-0000-0000-000000000000';

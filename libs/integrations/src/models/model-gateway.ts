@@ -21,6 +21,15 @@ export interface ModelGatewayOptions {
   /** A 429 asking to wait at most this long is waited out (by Temporal) on the same model rather than falling back. */
   rateLimitWaitMs: number;
   timeoutMs?: number;
+  /** Told the tokens of every answered call (for metrics); the chain's record keeps only their total. */
+  onUsage?: (usage: ModelUsage) => void;
+}
+
+export interface ModelUsage {
+  provider: string;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
 }
 
 /**
@@ -55,6 +64,7 @@ export class ModelGateway {
           .for(modelProviderTarget(resolved.provider))
           .execute(() => client.chat.completions.create({ ...request, model: resolved.model }, { signal }), signal);
         calls.push({ ...resolved, outcome: 'succeeded', tokens: completion.usage?.total_tokens ?? 0, durationMs: Date.now() - started });
+        this.options.onUsage?.({ ...resolved, promptTokens: completion.usage?.prompt_tokens ?? 0, completionTokens: completion.usage?.completion_tokens ?? 0 });
         return { completion, calls };
       } catch (error) {
         if (signal.aborted) throw error;

@@ -1,0 +1,2 @@
+export * from './scrape-auth';
+export * from './worker-metrics';
