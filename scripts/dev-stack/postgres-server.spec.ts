@@ -1,6 +1,6 @@
-import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from './ports';
 import { assertPortFree } from './ports';
@@ -53,12 +53,25 @@ describe(startEmbeddedPostgres.name, () => {
     await expect(query(withoutPassword, 'select 1')).rejects.toThrow(/password/);
   });
 
-  (isRoot ? it : it.skip)('explains when the unprivileged user cannot reach the data folder', async () => {
+  (isRoot ? it : it.skip)('keeps the cluster where the unprivileged user can reach it when the project folder is private', async () => {
     await chmod(root, 0o700);
+    const rootDataHome = join(root, '..', `${basename(root)}-home`);
+    const log = jest.fn();
+    try {
+      sut = await startEmbeddedPostgres({ dataDir, port: await freePort(), log, rootDataHome });
+      await query(sut.url, 'create table kept (value text)');
+      await sut.stop();
+      sut = await startEmbeddedPostgres({ dataDir, port: await freePort(), log, rootDataHome });
 
-    await expect(startEmbeddedPostgres({ dataDir, port: await freePort(), log: () => undefined })).rejects.toThrow(
-      `nobody cannot enter ${root}`,
-    );
+      expect(await query(sut.url, 'select count(*)::int as tables from pg_tables where tablename = $1', ['kept'])).toEqual([{ tables: 1 }]);
+      const [relocated] = await readdir(rootDataHome);
+      expect(log).toHaveBeenCalledWith(`nobody, who runs Postgres as this is root, cannot enter ${root}: the embedded cluster lives in ${join(rootDataHome, relocated)}`);
+      expect(await readdir(join(rootDataHome, relocated))).toEqual(expect.arrayContaining(['pgdata', 'password']));
+    } finally {
+      await sut?.stop();
+      sut = undefined;
+      await rm(rootDataHome, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, type Stats } from 'node:fs';
 import { chmod, chown, cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -14,12 +14,16 @@ const EMBEDDED_DATABASE = 'flowmate';
 const SUPERUSER = 'postgres';
 const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 10_000;
+/** Where, as root, a cluster goes when `nobody` cannot reach the project's data folder: persistent, root's to write. */
+const ROOT_DATA_HOME = '/var/lib/flowmate';
 
 export interface EmbeddedPostgresOptions {
   /** Holds the cluster (`pgdata/`) and its generated password; created on first start. */
   dataDir: string;
   port: number;
   log: (message: string) => void;
+  /** As root, the home of clusters `nobody` could not reach in `dataDir`; `/var/lib/flowmate` by default. */
+  rootDataHome?: string;
 }
 
 export interface EmbeddedPostgres {
@@ -44,17 +48,12 @@ export interface RunAs {
  * system user. As root we run Postgres as `nobody` instead, which every system has.
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  const dataDir = resolve(options.dataDir);
-  const cluster = join(dataDir, 'pgdata');
-  const passwordFile = join(dataDir, 'password');
   const runAs = unprivilegedUser();
   const bin = await runnableBinDir(embeddedPostgresBinDir(), runAs);
+  const dataDir = await reachableDataDir(resolve(options.dataDir), runAs, options);
+  const cluster = join(dataDir, 'pgdata');
+  const passwordFile = join(dataDir, 'password');
 
-  await mkdir(dataDir, { recursive: true });
-  if (runAs) {
-    await chmod(dataDir, 0o755);
-    await assertTraversable(dataDir, runAs);
-  }
   if (!existsSync(join(cluster, 'PG_VERSION'))) {
     options.log(`Initialising embedded Postgres in ${cluster} (first start)…`);
     await initialiseCluster({ bin, cluster, passwordFile, runAs });
@@ -137,22 +136,39 @@ export async function runnableBinDir(bin: string, runAs: RunAs | undefined): Pro
     });
   }
   // The temp directory is shared: run nothing someone else could have put or changed there.
-  for (const path of [staged, join(staged, 'bin'), join(staged, 'bin', 'postgres'), join(staged, 'bin', 'initdb')]) {
-    const { uid, mode } = await stat(path);
-    if (uid !== process.getuid?.() || (mode & 0o022) !== 0) {
-      throw new Error(`${path} was not staged by this user or others can change it; remove ${staged} and start again`);
-    }
-  }
+  await assertOnlyThisUserCanChange([staged, join(staged, 'bin'), join(staged, 'bin', 'postgres'), join(staged, 'bin', 'initdb')], staged);
   return join(staged, 'bin');
 }
 
-async function assertTraversable(dir: string, user: RunAs): Promise<void> {
-  const blocked = await firstUntraversable(dir, user);
-  if (blocked) {
-    throw new Error(
-      `Postgres runs as user ${user.name} because this is root, and ${user.name} cannot enter ${blocked}; ` +
-        `allow it (chmod o+x ${blocked}), move the project, or set DATABASE_URL`,
-    );
+/**
+ * The folder the cluster lives in: `dataDir`, unless this is root and `nobody`, who runs Postgres, cannot
+ * enter it (a clone under a private home). Then it lives under the root data home, one folder per
+ * `dataDir`, reused at every start, and the log says where.
+ */
+async function reachableDataDir(dataDir: string, runAs: RunAs | undefined, options: EmbeddedPostgresOptions): Promise<string> {
+  await mkdir(dataDir, { recursive: true });
+  if (!runAs) return dataDir;
+  await chmod(dataDir, 0o755);
+  const blocked = await firstUntraversable(dataDir, runAs);
+  if (!blocked) return dataDir;
+  const home = options.rootDataHome ?? ROOT_DATA_HOME;
+  const relocated = join(home, `postgres-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`);
+  await mkdir(relocated, { recursive: true, mode: 0o755 });
+  await assertOnlyThisUserCanChange([relocated], relocated);
+  const stillBlocked = await firstUntraversable(relocated, runAs);
+  if (stillBlocked) {
+    throw new Error(`Postgres runs as ${runAs.name} because this is root, and ${runAs.name} can enter neither ${blocked} nor ${stillBlocked}; allow one (chmod o+x) or set DATABASE_URL`);
+  }
+  options.log(`${runAs.name}, who runs Postgres as this is root, cannot enter ${blocked}: the embedded cluster lives in ${relocated}`);
+  return relocated;
+}
+
+async function assertOnlyThisUserCanChange(paths: readonly string[], remove: string): Promise<void> {
+  for (const path of paths) {
+    const { uid, mode } = await stat(path);
+    if (uid !== process.getuid?.() || (mode & 0o022) !== 0) {
+      throw new Error(`${path} was not made by this user or others can change it; remove ${remove} and start again`);
+    }
   }
 }
 
