@@ -32,6 +32,7 @@ function reconcilerOverTwoMissingSchedules() {
     },
     apply: async ({ agentId }: StoredSchedule) => void state.applied.push(agentId),
     async *installed() {},
+    cancelledBy: (_signal: AbortSignal, work: () => Promise<unknown>) => work(),
   } as unknown as TemporalSchedules;
   const config = { temporal: { taskQueue: 'q' }, api: { scheduleReconcileIntervalSeconds: 300 } } as AppConfig;
   return { reconciler: new ScheduleReconciler(schedules, temporal, config), state };
@@ -57,6 +58,28 @@ describe(ScheduleReconciler.name, () => {
     state.healed = true;
     await jest.advanceTimersByTimeAsync(10_000);
     expect(state.applied).toEqual(['missing', 'refused', 'missing']);
-    reconciler.onApplicationShutdown();
+    await reconciler.beforeApplicationShutdown();
+  });
+
+  it('aborts a pass under way at shutdown and waits for it, so nothing of it outlives the Temporal connection', async () => {
+    let aborted = false;
+    let passSettled = false;
+    const schedules = { async *all() {}, findByAgent: async () => null } as unknown as SchedulesRepository;
+    const temporal = {
+      // Temporal hangs until the pass's calls are aborted.
+      ensureMaintenance: () => new Promise<never>(() => undefined),
+      cancelledBy: (signal: AbortSignal, work: () => Promise<unknown>) =>
+        Promise.race([
+          work(),
+          new Promise((_, reject) => signal.addEventListener('abort', () => ((aborted = true), reject(new Error('cancelled'))))),
+        ]).finally(() => (passSettled = true)),
+    } as unknown as TemporalSchedules;
+    const reconciler = new ScheduleReconciler(schedules, temporal, { temporal: { taskQueue: 'q' }, api: { scheduleReconcileIntervalSeconds: 0 } } as AppConfig);
+    reconciler.onApplicationBootstrap();
+
+    await reconciler.beforeApplicationShutdown();
+
+    expect(aborted).toBe(true);
+    expect(passSettled).toBe(true);
   });
 });

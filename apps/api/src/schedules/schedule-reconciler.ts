@@ -1,6 +1,6 @@
 import type { AppConfig } from '@flowmate/config';
 import { SchedulesRepository, type StoredSchedule } from '@flowmate/db';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectConfig } from '../core/app-config.provider';
 import { cronTimes } from './cron';
 import { driftOf, scheduleOptionsOf } from './schedule-options';
@@ -27,13 +27,15 @@ export interface ReconcileReport {
  * Every step is idempotent, so API replicas reconciling at once agree.
  */
 @Injectable()
-export class ScheduleReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ScheduleReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ScheduleReconciler.name);
   private timer?: NodeJS.Timeout;
   private retry?: NodeJS.Timeout;
   private pass?: Promise<unknown>;
   /** Set at shutdown: a pass under way stops at its next step instead of holding the shutdown up. */
   private stopping = false;
+  /** Aborts the Temporal calls of a pass under way at shutdown. */
+  private readonly shutdown = new AbortController();
 
   constructor(
     private readonly schedules: SchedulesRepository,
@@ -48,10 +50,16 @@ export class ScheduleReconciler implements OnApplicationBootstrap, OnApplication
     if (intervalMs > 0) this.timer = setInterval(() => this.runPass(), intervalMs).unref();
   }
 
-  onApplicationShutdown(): void {
+  /**
+   * Before the Temporal connection closes (in `onApplicationShutdown`): a pass under way has its calls
+   * aborted and is awaited, so none of its retries outlives the connection and fails on a closed channel.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
     clearTimeout(this.retry);
+    this.shutdown.abort();
+    await this.pass;
   }
 
   async reconcile(): Promise<ReconcileReport> {
@@ -81,7 +89,8 @@ export class ScheduleReconciler implements OnApplicationBootstrap, OnApplication
 
   private runPass(): void {
     if (this.pass) return;
-    this.pass = this.reconcile()
+    this.pass = this.temporal
+      .cancelledBy(this.shutdown.signal, () => this.reconcile())
       .then(({ failed }) => failed.length === 0)
       .catch((error: Error) => {
         // A pass cut off by the shutdown (its connections closing) has nothing to report.

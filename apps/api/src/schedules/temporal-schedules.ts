@@ -91,6 +91,11 @@ export class TemporalSchedules {
     }
   }
 
+  /** Runs `work` with every Temporal call it makes, lists included, aborted once `signal` is. */
+  cancelledBy<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+    return this.temporal.withAbortSignal(signal, work);
+  }
+
   private handle(agentId: string) {
     return this.temporal.schedule.getHandle(agentScheduleId(agentId));
   }
