@@ -33,6 +33,7 @@ describe('GET /health/detailed (e2e)', () => {
       version: { flowmate: version, node: process.version },
       dependencies: { postgres: { up: true, latencyMs: expect.any(Number) }, temporal: { up: true, latencyMs: expect.any(Number) } },
       schedules: { stored: 2, firing: 1 },
+      runStartBacklog: { pending: 0, oldestSeconds: 0 },
       workersPolling: 1,
     });
     expect(body.pollers).toEqual(

@@ -17,33 +17,46 @@ describe('API while Temporal is unreachable (e2e)', () => {
     expect(ready.body).toMatchObject({ statusCode: 503, message: 'Not ready', details: [{ path: 'temporal', message: 'unreachable' }] });
   });
 
-  it('refuses a run with 503, keeps it as StartFailed, and starts it on a retry once Temporal is back', async () => {
+  it('accepts a run with 202 queued, keeps it in the outbox, and starts it once an API that reaches Temporal is up', async () => {
     const session = await signIn(stack, 'ada@example.com');
     const agentId = (await stack.http.post('/api/v1/agents').set('Authorization', session.bearer).send(factory.agent()).expect(201)).body.id;
     const start = (on: Stack) =>
-      on.http.post(`/api/v1/agents/${agentId}/run`).set('Authorization', session.bearer).set('Idempotency-Key', 'retry-me').send({ input: { n: 1 } });
+      on.http.post(`/api/v1/agents/${agentId}/run`).set('Authorization', session.bearer).set('Idempotency-Key', 'during-outage').send({ input: { n: 1 } });
 
-    const refused = await start(stack).expect(503);
+    const accepted = await start(stack).expect(202);
 
-    expect(refused.body.message).toContain('Retry with the same Idempotency-Key');
-    const runs = await stack.http.get(`/api/v1/runs?agentId=${agentId}`).set('Authorization', session.bearer).expect(200);
-    expect(runs.body.items).toEqual([expect.objectContaining({ status: 'failed', error: { type: 'StartFailed', message: expect.any(String) } })]);
-    const runId: string = runs.body.items[0].id;
-    expect(refused.body.message).toContain(runId);
+    const runId: string = accepted.body.runId;
+    expect(accepted.body).toMatchObject({ status: 'queued' });
+    expect(await stack.db.query(`SELECT attempts FROM run_start_outbox WHERE run_id = $1`, [runId])).toEqual([{ attempts: expect.any(Number) }]);
+    // A repeated request is the same run, still waiting: never a second one.
+    expect((await start(stack).expect(202)).body).toMatchObject({ runId, status: 'queued' });
+    const detailed = await stack.http.get('/health/detailed').set('Authorization', session.bearer).expect(200);
+    expect(detailed.body.runStartBacklog).toMatchObject({ pending: 1, oldestSeconds: expect.any(Number) });
 
-    // The same database behind an API that reaches Temporal, with a worker: the retry starts the same run.
+    // The same database behind an API that reaches Temporal, with a worker: its relay starts the run.
     const recovered = await startStack({ worker: true, shareDatabaseWith: stack });
     try {
-      const retried = await start(recovered).expect(202);
-      expect(retried.body).toMatchObject({ runId, status: 'queued' });
       const run = await pollUntil(
         async () => (await recovered.http.get(`/api/v1/runs/${runId}`).set('Authorization', session.bearer).expect(200)).body,
         (body) => body.status === 'succeeded' || body.status === 'failed',
       );
       expect(run).toMatchObject({ status: 'succeeded', error: null });
+      expect(await stack.db.query(`SELECT run_id FROM run_start_outbox`)).toEqual([]);
     } finally {
       await recovered.stop();
     }
+  });
+
+  it('cancels a run still waiting in the outbox: it never starts', async () => {
+    const session = await signIn(stack, 'linus@example.com');
+    const agentId = (await stack.http.post('/api/v1/agents').set('Authorization', session.bearer).send(factory.agent()).expect(201)).body.id;
+    const { runId } = (await stack.http.post(`/api/v1/agents/${agentId}/run`).set('Authorization', session.bearer).send({}).expect(202)).body;
+
+    await stack.http.post(`/api/v1/runs/${runId}/cancel`).set('Authorization', session.bearer).expect(202);
+
+    const run = (await stack.http.get(`/api/v1/runs/${runId}`).set('Authorization', session.bearer).expect(200)).body;
+    expect(run).toMatchObject({ status: 'cancelled', error: { type: 'Cancelled' } });
+    expect(await stack.db.query(`SELECT run_id FROM run_start_outbox WHERE run_id = $1`, [runId])).toEqual([]);
   });
 
   it('answers schedule changes with 503 and stores nothing; deleting a scheduled agent still works', async () => {

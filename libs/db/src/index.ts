@@ -11,6 +11,7 @@ export type { Seal, Sealed } from './repositories/sealed-row';
 export * from './repositories/page';
 export * from './repositories/run-history.repository';
 export * from './repositories/runs.repository';
+export * from './repositories/run-start-outbox.repository';
 export * from './repositories/users.repository';
 export * from './repositories/approvals.repository';
 export { eventPreview } from './repositories/run-events';

@@ -1,5 +1,5 @@
 import type { AppConfig } from '@flowmate/config';
-import { SchedulesRepository } from '@flowmate/db';
+import { RunStartOutboxRepository, SchedulesRepository } from '@flowmate/db';
 import { Controller, Get, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Client } from '@temporalio/client';
@@ -31,6 +31,7 @@ export class HealthController {
     private readonly temporal: Client,
     private readonly models: ModelsService,
     private readonly schedules: SchedulesRepository,
+    private readonly outbox: RunStartOutboxRepository,
   ) {}
 
   @Public()
@@ -67,7 +68,11 @@ export class HealthController {
   @Get('detailed')
   async detailed(): Promise<DetailedHealthDto> {
     const [postgres, temporal, models] = await Promise.all([this.checkPostgres(), this.checkTemporal(), this.models.list()]);
-    const [pollers, schedules] = await Promise.all([temporal.up ? this.recentPollers() : null, postgres.up ? this.schedules.counts().catch(() => null) : null]);
+    const [pollers, schedules, runStartBacklog] = await Promise.all([
+      temporal.up ? this.recentPollers() : null,
+      postgres.up ? this.schedules.counts().catch(() => null) : null,
+      postgres.up ? this.outbox.backlog().catch(() => null) : null,
+    ]);
     return {
       status: postgres.up && temporal.up ? 'ok' : 'unavailable',
       checks: { postgres: postgres.up, temporal: temporal.up },
@@ -76,6 +81,7 @@ export class HealthController {
       dependencies: { postgres, temporal },
       pollers,
       schedules,
+      runStartBacklog,
       models,
     };
   }

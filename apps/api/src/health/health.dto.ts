@@ -43,11 +43,18 @@ export class ScheduleCountsDto {
   @ApiProperty({ description: 'Not paused, and the agent not in the trash' }) firing!: number;
 }
 
+export class RunStartBacklogDto {
+  @ApiProperty({ description: 'Accepted runs not yet handed to Temporal' }) pending!: number;
+  @ApiProperty({ description: 'Age of the oldest; 0 when none waits' }) oldestSeconds!: number;
+}
+
 export class DetailedHealthDto extends ReadinessDto {
   @ApiProperty() version!: VersionDto;
   @ApiProperty() dependencies!: DependenciesDto;
   @ApiProperty({ type: [PollerDto], nullable: true, description: 'Workers seen polling this installation’s task queue in the last minute; null when Temporal did not answer' })
   pollers!: PollerDto[] | null;
   @ApiProperty({ type: ScheduleCountsDto, nullable: true, description: 'Null when Postgres did not answer' }) schedules!: ScheduleCountsDto | null;
+  @ApiProperty({ type: RunStartBacklogDto, nullable: true, description: 'The run-start outbox; null when Postgres did not answer' })
+  runStartBacklog!: RunStartBacklogDto | null;
   @ApiProperty({ type: [ModelHealthDto] }) models!: ModelHealthDto[];
 }

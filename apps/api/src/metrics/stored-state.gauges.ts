@@ -1,31 +1,39 @@
-import { ApprovalsRepository } from '@flowmate/db';
+import { ApprovalsRepository, RunStartOutboxRepository } from '@flowmate/db';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
 
 /**
- * `flowmate_approvals_pending`, counted in Postgres at each scrape: every API replica reports the same
- * total (aggregate with `max`). While Postgres is down the gauge keeps its last value, so the scrape still answers.
+ * Gauges read from Postgres at each scrape: pending approvals and the run-start outbox. Every API replica
+ * reports the same values (aggregate with `max`). While Postgres is down a gauge keeps its last value, so
+ * the scrape still answers.
  */
 @Injectable()
-export class PendingApprovalsGauge implements OnModuleInit {
-  private readonly logger = new Logger(PendingApprovalsGauge.name);
+export class StoredStateGauges implements OnModuleInit {
+  private readonly logger = new Logger(StoredStateGauges.name);
 
   constructor(
     private readonly registry: Registry,
     private readonly approvals: ApprovalsRepository,
+    private readonly outbox: RunStartOutboxRepository,
   ) {}
 
   onModuleInit(): void {
-    const { approvals, logger } = this;
+    this.gauge('flowmate_approvals_pending', 'Approvals waiting for a decision, across all users', async () => this.approvals.countPending());
+    this.gauge('flowmate_run_start_backlog', 'Accepted runs not yet handed to Temporal (the run-start outbox)', async () => (await this.outbox.backlog()).pending);
+    this.gauge('flowmate_run_start_oldest_seconds', 'Age of the oldest run waiting in the run-start outbox; 0 when none waits', async () => (await this.outbox.backlog()).oldestSeconds);
+  }
+
+  private gauge(name: string, help: string, read: () => Promise<number>): void {
+    const { logger } = this;
     new Gauge({
-      name: 'flowmate_approvals_pending',
-      help: 'Approvals waiting for a decision, across all users',
+      name,
+      help,
       registers: [this.registry],
       async collect() {
         try {
-          this.set(await approvals.countPending());
+          this.set(await read());
         } catch (error) {
-          logger.warn(`could not count pending approvals: ${(error as Error).message}`);
+          logger.warn(`could not read ${name}: ${(error as Error).message}`);
         }
       },
     });

@@ -20,7 +20,8 @@ export class RunAdmission {
     private readonly canceller: RunCanceller,
   ) {}
 
-  async admit(newRun: NewRun, target: RunTarget): Promise<AgentRunEntity> {
+  /** `created` is false when the run's Idempotency-Key found the run an earlier request stored. */
+  async admit(newRun: NewRun, target: RunTarget): Promise<{ run: AgentRunEntity; created: boolean }> {
     const policy: ConcurrencyPolicy = ('agent' in target && target.agent.definition.concurrency?.policy) || 'allow';
     const admission = await this.store(newRun, policy);
     if ('refused' in admission) {
@@ -29,7 +30,7 @@ export class RunAdmission {
     if (policy === 'replace' && admission.created) {
       for (const runId of admission.activeRunIds) await this.cancelDisplaced(runId);
     }
-    return admission.run;
+    return { run: admission.run, created: admission.created };
   }
 
   /** The agent may be deleted between the ownership check and the insert. */

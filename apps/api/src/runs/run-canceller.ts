@@ -1,5 +1,5 @@
 import { FAILURE_TYPES } from '@flowmate/contracts';
-import { RunHistoryRepository, RunsRepository, type AgentRunEntity } from '@flowmate/db';
+import { RunHistoryRepository, RunsRepository, RunStartOutboxRepository, type AgentRunEntity } from '@flowmate/db';
 import { ConflictException, Injectable } from '@nestjs/common';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 
@@ -11,7 +11,8 @@ export interface CancelRequested {
 /**
  * Stops a run: first the flag every tool call checks before it starts (so none starts after the answer),
  * then Temporal's own cancel, which reaches the parent, its children and, through heartbeats, the calls
- * under way. A run Temporal never heard of (held by its agent's concurrency, or not started) ends here.
+ * under way. A run Temporal never heard of (held by its agent's concurrency, or still in the run-start
+ * outbox) ends here.
  */
 @Injectable()
 export class RunCanceller {
@@ -19,13 +20,15 @@ export class RunCanceller {
     private readonly temporal: Client,
     private readonly runs: RunsRepository,
     private readonly history: RunHistoryRepository,
+    private readonly outbox: RunStartOutboxRepository,
   ) {}
 
   async cancel(run: Pick<AgentRunEntity, 'id'>): Promise<CancelRequested> {
     const requested = await this.runs.requestCancel(run.id);
     if (!requested) throw new ConflictException('The run has already finished');
     const answer = { runId: requested.id, cancelRequestedAt: requested.cancelRequestedAt };
-    if (requested.heldBy) return this.endUnstarted(requested.id, answer);
+    // Taken out of the outbox, it never starts; one the relay is starting right now is found in Temporal below.
+    if (requested.heldBy || (await this.outbox.discard(requested.id))) return this.endUnstarted(requested.id, answer);
     try {
       await this.temporal.workflow.getHandle(requested.workflowId).cancel();
     } catch (error) {

@@ -1,18 +1,17 @@
 import type { AppConfig } from '@flowmate/config';
-import { FAILURE_TYPES, WORKFLOW_NAMES, workflowUiUrl, type MainAgentWorkflow } from '@flowmate/contracts';
-import { mainAgentStartOptions, type RunTarget } from '@flowmate/contracts/run-start';
-import { RunsRepository, type AgentRunEntity } from '@flowmate/db';
-import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { WORKFLOW_NAMES, workflowUiUrl, type MainAgentWorkflow } from '@flowmate/contracts';
+import { mainAgentStartOptions } from '@flowmate/contracts/run-start';
+import type { PendingStart, StartAttempt } from '@flowmate/db';
+import { Injectable, Logger } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { InjectConfig } from '../core/app-config.provider';
 
-/** How long a caller waits for Temporal before the run is refused with 503. */
-const START_DEADLINE_MS = 5_000;
+/** A failed start is tried again after this, doubled per failure up to the cap. */
+const RETRY = { firstMs: 500, maxMs: 30_000 };
 
 /**
- * The one place runs are handed to Temporal, whatever started them (manual now, delegated; schedules,
- * webhooks and reruns next): the workflow id makes a repeated start harmless. The outbox of the
- * reliability issue replaces the inside of `launch` only.
+ * Hands one run to Temporal, whatever started it (manual, delegated, webhook, rerun): the workflow id
+ * makes a repeated start harmless, so "already started" counts as started.
  */
 @Injectable()
 export class RunLauncher {
@@ -21,24 +20,19 @@ export class RunLauncher {
   constructor(
     @InjectConfig() private readonly config: AppConfig,
     private readonly temporal: Client,
-    private readonly runs: RunsRepository,
   ) {}
 
-  async launch(run: AgentRunEntity, target: RunTarget): Promise<void> {
+  async start({ run, target, attempts }: PendingStart, deadlineMs: number): Promise<StartAttempt> {
+    const options = mainAgentStartOptions(run, target, { taskQueue: this.config.temporal.taskQueue });
     try {
-      await this.temporal.withDeadline(Date.now() + START_DEADLINE_MS, () => this.start(run, target));
+      await this.temporal.withDeadline(Date.now() + deadlineMs, () => this.temporal.workflow.start<MainAgentWorkflow>(WORKFLOW_NAMES.mainAgent, options));
+      return 'started';
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return;
-      this.logger.error({ err: error, runId: run.id }, 'could not start the run workflow');
-      await this.runs.markStartFailed(run.id, { type: FAILURE_TYPES.startFailed, message: 'Temporal could not be reached; the run was not started' });
-      throw new ServiceUnavailableException(
-        `Temporal could not be reached; run ${run.id} was not started. Retry with the same Idempotency-Key to start it.`,
-      );
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return 'started';
+      const retryInMs = Math.min(RETRY.maxMs, RETRY.firstMs * 2 ** attempts);
+      this.logger.warn({ err: error, runId: run.id, attempts: attempts + 1, retryInMs }, 'could not start the run workflow; the outbox tries again');
+      return { failed: (error as Error).message, retryInMs };
     }
-  }
-
-  private async start(run: AgentRunEntity, target: RunTarget): Promise<void> {
-    await this.temporal.workflow.start<MainAgentWorkflow>(WORKFLOW_NAMES.mainAgent, mainAgentStartOptions(run, target, { taskQueue: this.config.temporal.taskQueue }));
   }
 
   uiLink = (workflowId: string): string => workflowUiUrl(this.config.temporal.uiUrl, this.config.temporal.namespace, workflowId);

@@ -9,6 +9,7 @@ import { RunCanceller } from './run-canceller';
 import { RerunPlanner } from './rerun/rerun-planner';
 import { RunRerunsController } from './rerun/run-reruns.controller';
 import { RunLauncher } from './run-launcher';
+import { RunStartRelay } from './run-start-relay';
 import { RunsController } from './runs.controller';
 import { RunsService } from './runs.service';
 
@@ -16,6 +17,6 @@ import { RunsService } from './runs.service';
   imports: [AgentsModule, ApprovalsModule],
   controllers: [RunsController, RunEventsController, RunRerunsController],
   exports: [RunsService, RunCanceller],
-  providers: [RunsService, RunLauncher, RunCanceller, RunAdmission, RunEventsService, RunEventsListener, RerunPlanner],
+  providers: [RunsService, RunLauncher, RunStartRelay, RunCanceller, RunAdmission, RunEventsService, RunEventsListener, RerunPlanner],
 })
 export class RunsModule {}

@@ -17,6 +17,7 @@ import { RunAdmission } from './run-admission';
 import { RunCanceller, type CancelRequested } from './run-canceller';
 import { assertInputFits, inputProblemsFor } from './run-input';
 import { RunLauncher } from './run-launcher';
+import { RunStartRelay } from './run-start-relay';
 import { RerunPlanner } from './rerun/rerun-planner';
 import type { RerunRunDto } from './rerun/rerun-run.dto';
 
@@ -39,6 +40,7 @@ export class RunsService {
     private readonly agents: AgentsService,
     private readonly runs: RunsRepository,
     private readonly launcher: RunLauncher,
+    private readonly relay: RunStartRelay,
     private readonly admission: RunAdmission,
     private readonly canceller: RunCanceller,
     private readonly approvals: ApprovalsService,
@@ -93,8 +95,10 @@ export class RunsService {
   }
 
   /**
-   * Every run begins here: the queued row, then the start. The same Idempotency-Key returns the same run
-   * and never starts a second workflow; `request` is what the key must keep meaning.
+   * Every run begins here: the queued row and its outbox row in one transaction, then the start, which
+   * the outbox relay makes later when Temporal is down (the answer is 202 `queued` all the same). The same
+   * Idempotency-Key returns the same run and never starts a second workflow; `request` is what the key
+   * must keep meaning.
    */
   private async begin(
     newRun: Omit<NewRun, 'idempotencyKey' | 'requestFingerprint'>,
@@ -103,25 +107,13 @@ export class RunsService {
     target: RunTarget,
   ): Promise<RunStartedDto> {
     const requestFingerprint = idempotencyKey === undefined ? undefined : fingerprint(request);
-    const run = await this.admission.admit({ ...newRun, idempotencyKey, requestFingerprint }, target);
+    const { run, created } = await this.admission.admit({ ...newRun, idempotencyKey, requestFingerprint, startTarget: target }, target);
     if (run.requestFingerprint !== (requestFingerprint ?? null)) {
       throw new UnprocessableEntityException('This Idempotency-Key was already used for a different request');
     }
-    if (await this.isStartable(run, target)) await this.launcher.launch(run, target);
+    // A run its agent's concurrency holds is started by the run it waits for; a repeated request's run is the outbox's.
+    if (created && run.heldBy === null) await this.relay.startNow(run.id);
     return toRunStarted(run, this.launcher.uiLink);
-  }
-
-  /**
-   * A retry starts what the first request could not: it may have died before Temporal heard of the run
-   * (still queued), or Temporal was down (StartFailed, requeued here, unless the agent changed since). A
-   * run its agent's concurrency holds is started by the run it waits for, never here.
-   */
-  private async isStartable(run: AgentRunEntity, target: RunTarget): Promise<boolean> {
-    if (run.status === 'queued') return run.heldBy === null;
-    if ('agent' in target && run.agentVersion !== target.agent.version) return false;
-    if (!(await this.runs.requeueUnstarted(run.id))) return false;
-    run.status = 'queued';
-    return true;
   }
 
   async get(user: AuthUser, id: string): Promise<RunDto> {

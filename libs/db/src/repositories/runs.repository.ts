@@ -1,4 +1,5 @@
 import { ACTIVE_RUN_STATUSES, FAILURE_TYPES, runWorkflowId, type ConcurrencyPolicy, type JsonValue, type MainAgentInput, type RunError, type RunHold, type RunStatus, type RunTrigger, type StepStatus } from '@flowmate/contracts';
+import type { RunTarget } from '@flowmate/contracts/run-start';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { AgentRunEntity, RunStepEntity } from '../entities';
@@ -7,6 +8,7 @@ import { updateReturning } from './update-returning';
 import { pageNewestFirst, type Page, type PageRequest } from './page';
 import { recordAudit } from './audit';
 import { appendRunEvent } from './run-events';
+import { enqueueRunStart } from './run-start-outbox.repository';
 
 export interface NewRun {
   userId: string;
@@ -23,6 +25,11 @@ export interface NewRun {
   reuse?: MainAgentInput['reuse'];
   /** A scheduled run: the time its schedule fired for. */
   scheduledAt?: Date;
+  /**
+   * What the run-start outbox starts it as, queued in the same transaction. Absent for a run something
+   * else starts: a schedule's fire (its own workflow) or a run its agent's concurrency holds (the run it waits for).
+   */
+  startTarget?: RunTarget;
 }
 
 const SUMMARY_COLUMNS = ['id', 'userId', 'agentId', 'agentVersion', 'task', 'agents', 'trigger', 'status', 'heldBy', 'rerunOf', 'scheduledAt', 'workflowId', 'error', 'createdAt', 'startedAt', 'finishedAt'] as const;
@@ -161,7 +168,8 @@ export class RunsRepository {
   }
 
   private async insertFailed(tx: EntityManager, run: NewRun, error: RunError): Promise<AgentRunEntity> {
-    const { run: stored, created } = await this.insertQueued(tx, run, null);
+    // A run stored failed never starts.
+    const { run: stored, created } = await this.insertQueued(tx, { ...run, startTarget: undefined }, null);
     if (!created) return stored;
     await tx.query(`UPDATE agent_runs SET status = 'failed', error = $2, finished_at = now() WHERE id = $1`, [stored.id, error]);
     await appendRunEvent(tx, stored.id, 'run.finished', { status: 'failed', error });
@@ -198,6 +206,7 @@ export class RunsRepository {
       .execute();
     const created = (raw as unknown[]).length > 0;
     if (created) {
+      if (run.startTarget && heldBy === null) await enqueueRunStart(db, id, run.startTarget);
       await recordAudit(db, {
         action: run.rerunOf ? 'run.rerun' : 'run.started',
         ownerId: run.userId,
@@ -305,11 +314,6 @@ export class RunsRepository {
       .getMany();
   }
 
-  /** Only a run still queued: the workflow may have reported in meanwhile, and its word wins. */
-  async markStartFailed(id: string, error: RunError): Promise<void> {
-    await this.runs.update({ id, status: 'queued' }, { status: 'failed', error, finishedAt: () => 'now()' });
-  }
-
   /**
    * Marks an active run's cancel as asked for (tool calls that begin from now on refuse to start) and
    * returns it; undefined when the run has already finished.
@@ -327,16 +331,5 @@ export class RunsRepository {
       await recordAudit(tx, { action: 'run.cancelled', ownerId: row.user_id, objectType: 'run', objectId: id });
       return { id: row.id, status: row.status, heldBy: row.held_by, workflowId: row.workflow_id, cancelRequestedAt: row.cancel_requested_at };
     });
-  }
-
-  /** Puts a run the API could not start back in the queue, for a retry with its idempotency key. */
-  async requeueUnstarted(id: string): Promise<boolean> {
-    const { affected } = await this.runs
-      .createQueryBuilder()
-      .update()
-      .set({ status: 'queued', error: null, finishedAt: null })
-      .where("id = :id AND status = 'failed' AND error->>'type' = :type", { id, type: FAILURE_TYPES.startFailed })
-      .execute();
-    return (affected ?? 0) > 0;
   }
 }
