@@ -14,7 +14,7 @@ const ESM_ONLY_PACKAGES = ['octokit', '@octokit', 'universal-user-agent', 'json-
 module.exports = {
   testEnvironment: 'node',
   rootDir: __dirname,
-  testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/security/**/*.security-spec.ts'],
+  testMatch: ['<rootDir>/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/security/**/*.security-spec.ts', '<rootDir>/test/reliability/**/*.drill-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.data/'],
   transform: { '^.+\\.(ts|js)$': ['@swc/jest', swc] },
   // octokit ships ES modules only; Node 20.19+ requires them natively, jest's module loader needs them transpiled.
