@@ -18,6 +18,10 @@ export interface FixtureResponse {
   /** A string or Buffer is sent as is; anything else as JSON. */
   body?: unknown;
   delayMs?: number;
+  /** Drop the connection (a TCP reset) instead of answering, after `delayMs`: the client sees a network error. */
+  reset?: boolean;
+  /** Never answer: the request stays open until the client gives up or the fixture closes. */
+  hang?: boolean;
 }
 
 export type FixtureHandler = (request: RecordedRequest) => FixtureResponse | Promise<FixtureResponse>;
@@ -70,6 +74,15 @@ export async function startHttpFixture(routes: FixtureRoutes | FixtureHandler): 
       } catch {
         return;
       }
+    }
+    if (answer.reset) {
+      req.socket.resetAndDestroy();
+      return;
+    }
+    if (answer.hang) {
+      // Closing the fixture ends it (closeAllConnections); so does the client going away.
+      if (!res.closed) await new Promise<void>((resolve) => res.once('close', resolve));
+      return;
     }
 
     const headers = { ...answer.headers };
