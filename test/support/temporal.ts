@@ -33,4 +33,5 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 }
 
 const noop = (): void => undefined;
-const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
+/** The bundler's logger, errors only. */
+export const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
