@@ -319,6 +319,33 @@ describe(createToolActivities.name, () => {
       expect(JSON.stringify(row)).not.toContain('sk-live-123');
     });
 
+    it('waits out an unreachable Postgres to store a result, beyond the tries other errors get, and calls once', async () => {
+      const runId = await newRun();
+      const before = requestsTo('/orders').length;
+      let saves = 0;
+      const outageHistory = Object.assign(Object.create(history) as RunHistoryRepository, {
+        markStepSucceeded: async (...args: Parameters<RunHistoryRepository['markStepSucceeded']>) => {
+          saves += 1;
+          if (saves <= 5) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+          return history.markStepSucceeded(...args);
+        },
+      });
+      const outageSut = createToolActivities({
+        history: outageHistory,
+        tools: createToolExecutors({ http, models: { defaultChain: [] }, integrations: integrationsNotUsed() }),
+        metrics,
+      });
+
+      await new MockActivityEnvironment({ attempt: 1, startToCloseTimeoutMs: 120_000 }, { logger: new DefaultLogger('ERROR') }).run(
+        outageSut.runToolStep,
+        stepRequest(runId, { args: { method: 'POST', url: `${fixture.url}/orders` } }),
+      );
+
+      expect(saves).toBe(6);
+      expect(requestsTo('/orders').length).toBe(before + 1);
+      expect(await stepRows(runId)).toEqual([expect.objectContaining({ status: 'succeeded', attempts: 1 })]);
+    }, 30_000);
+
     it('never calls a tool twice because its result could not be stored', async () => {
       const runId = await newRun();
       const before = requestsTo('/orders').length;

@@ -1,10 +1,10 @@
 import { FAILURE_TYPES, type JsonObject, type JsonValue, type ModelCallRecord, type ToolName, TOOLS } from '@flowmate/contracts';
 import { toolStepKey, type RunHistoryRepository, type ToolStepRef } from '@flowmate/db';
 import { Context } from '@temporalio/activity';
-import { backOff } from 'exponential-backoff';
 import { ApplicationFailure } from '@temporalio/common';
 import type { WorkerMetrics } from '@flowmate/observability';
 import type { CredentialVault } from './credential-vault';
+import { attemptDeadline, outlastDatabaseOutage } from './database-outages';
 import { noFailpoints, type ReachFailpoint } from './failpoints';
 import { withHeartbeats } from './heartbeats';
 import { redactSecrets } from './redact-secrets';
@@ -37,6 +37,8 @@ export interface ToolStepOutcome {
 }
 
 const STORE_ATTEMPTS = 4;
+/** How long the reads before a call wait out an unreachable Postgres; the call and its save need the rest of the attempt. */
+const BEFORE_CALL_OUTAGE_MS = 30_000;
 
 export const createToolActivities = ({ history, tools, credentials, failpoint = noFailpoints, metrics }: ToolDependencies) => ({
   /** One tool call: records its own start and result, so a step costs one activity; a step that succeeded is never called again. */
@@ -45,17 +47,20 @@ export const createToolActivities = ({ history, tools, credentials, failpoint = 
     const { info, cancellationSignal } = context;
     const { args: _writtenArgs, ...step } = request;
     const stepKey = toolStepKey(request.microAgentKey, request.stepId);
-    const stored = await beginStepAttempt(history, step);
+    const beforeCall = { until: Date.now() + BEFORE_CALL_OUTAGE_MS };
+    const stored = await outlastDatabaseOutage(context, beforeCall, () => beginStepAttempt(history, step));
     if (stored) return { stepKey, outputBytes: stored.outputBytes };
     let args: ResolvedArgs | undefined;
     let output: JsonValue;
     let modelCalls: readonly ModelCallRecord[] | undefined;
     const owner = memoised(() => history.runOwner(request.runId));
     try {
-      args = request.args ? await resolveArgs(history, request, request.args, secretsOf(credentials?.secrets, owner)) : literalArgs((await history.loadPlannedArgs(step)) as JsonObject);
+      args = await outlastDatabaseOutage(context, beforeCall, async () =>
+        request.args ? resolveArgs(history, request, request.args, secretsOf(credentials?.secrets, owner)) : literalArgs((await history.loadPlannedArgs(step)) as JsonObject),
+      );
       const callArgs = args.call;
       const provider = TOOLS[request.tool].provider;
-      const connection = provider ? await vaultOf(credentials).connection(await owner(), provider) : undefined;
+      const connection = provider ? await outlastDatabaseOutage(context, beforeCall, async () => vaultOf(credentials).connection(await owner(), provider)) : undefined;
       output = await withHeartbeats(context, () =>
         tools[request.tool](callArgs, {
           signal: cancellationSignal,
@@ -72,7 +77,7 @@ export const createToolActivities = ({ history, tools, credentials, failpoint = 
     }
     metrics.toolCalled({ tool: request.tool, outcome: 'succeeded', attempt: info.attempt });
     const recorded = redactSecrets(args.recorded);
-    await storeResult(() => history.markStepSucceeded(step, info.attempt, recorded, output, modelFacts(modelCalls)));
+    await storeResult(context, () => history.markStepSucceeded(step, info.attempt, recorded, output, modelFacts(modelCalls)));
     await failpoint('tool-result-stored');
     return { stepKey, outputBytes: Buffer.byteLength(JSON.stringify(output)) };
   },
@@ -80,11 +85,12 @@ export const createToolActivities = ({ history, tools, credentials, failpoint = 
 
 /**
  * The call has happened; retrying the activity would make it again (a second POST). So a failed save is
- * retried here, briefly, and then fails the step for good rather than calling the tool once more.
+ * retried here: while Postgres is unreachable, until the attempt's time is nearly up; any other error a
+ * few times. Then it fails the step for good rather than calling the tool once more.
  */
-async function storeResult(save: () => Promise<void>): Promise<void> {
+async function storeResult(context: Context, save: () => Promise<void>): Promise<void> {
   try {
-    await backOff(save, { numOfAttempts: STORE_ATTEMPTS, startingDelay: 200 });
+    await outlastDatabaseOutage(context, { until: attemptDeadline(context), otherErrorTries: STORE_ATTEMPTS }, save);
   } catch (error) {
     throw ApplicationFailure.create({
       type: FAILURE_TYPES.resultNotStored,

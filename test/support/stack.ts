@@ -29,6 +29,8 @@ export interface StackOptions {
   logDestination?: DestinationStream;
   /** The API's port, when something must know it before the API listens (a Web UI's codec endpoint); any free one when absent. */
   port?: number;
+  /** A Postgres database of the test's own (one it stops and starts) instead of a throwaway one on the shared server; the test cleans it up. */
+  databaseUrl?: string;
 }
 
 export interface Stack {
@@ -42,12 +44,12 @@ export interface Stack {
 }
 
 /** The real API and worker in this process, on a throwaway database, a fresh task queue and the shared Temporal server. */
-export async function startStack({ worker = false, env = {}, shareDatabaseWith, logDestination, port: requestedPort = 0 }: StackOptions = {}): Promise<Stack> {
-  const database = shareDatabaseWith ? undefined : await createTestDatabase();
+export async function startStack({ worker = false, env = {}, shareDatabaseWith, logDestination, port: requestedPort = 0, databaseUrl }: StackOptions = {}): Promise<Stack> {
+  const database = shareDatabaseWith || databaseUrl ? undefined : await createTestDatabase();
   const config = loadConfig('api', {
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    DATABASE_URL: shareDatabaseWith?.config.database.url ?? (database as TestDatabase).url,
+    DATABASE_URL: shareDatabaseWith?.config.database.url ?? databaseUrl ?? (database as TestDatabase).url,
     TEMPORAL_ADDRESS: temporalAddress(),
     TEMPORAL_TASK_QUEUE: shareDatabaseWith?.config.temporal.taskQueue ?? `e2e-${randomUUID()}`,
     JWT_KEYS: shareDatabaseWith ? jwtKeysSetting(shareDatabaseWith.config.api.jwt.keys) : `e2e:${randomUUID()}${randomUUID()}`,

@@ -23,6 +23,7 @@ import {
   AuditEventsRepository,
   CircuitBreakersRepository,
   createDataSource,
+  isDatabaseUnreachable,
   CredentialsRepository,
   NotificationTargetsRepository,
   RunHistoryRepository,
@@ -33,7 +34,8 @@ import {
 import { CircuitBreakers, createIntegrationTools, GuardedHttpClient, ModelGateway, OAuthProviders } from '@flowmate/integrations';
 import type { WorkerMetrics } from '@flowmate/observability';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, TransportError, Worker } from '@temporalio/worker';
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { hostname } from 'node:os';
 import type { DataSource } from 'typeorm';
 import type { WorkerReadiness } from './telemetry-server';
@@ -41,6 +43,8 @@ import { runLogAttributes } from './activity-log-attributes';
 import { WORKFLOW_INTERCEPTOR_MODULES, workflowSource } from './workflow-bundle';
 
 const READINESS_TIMEOUT_MS = 2_000;
+/** Between connection attempts at start: 0.5 s, doubling, at most 10 s, until Postgres and Temporal answer. */
+const CONNECT_BACKOFF = { initialDelay: 500, maxDelay: 10_000 };
 
 /** A worker and what it holds open; `close` once `worker.run()` has returned. */
 export interface FlowMateWorker {
@@ -130,6 +134,41 @@ export async function openFlowMateWorker(config: AppConfig, metrics: WorkerMetri
     await closeDependencies();
     throw error;
   }
+}
+
+export interface ConnectRetryOptions {
+  /** Aborting stops the retries; the call then resolves `undefined`. */
+  signal: AbortSignal;
+  /** Each failed attempt, before the wait for the next. */
+  onRetry(failure: { attempt: number; retryInMs: number; error: string }): void;
+}
+
+/**
+ * `openFlowMateWorker`, tried again with backoff for as long as Postgres or Temporal cannot be reached (a
+ * worker deployed before them, or while one restarts); any other error fails at once.
+ */
+export async function openFlowMateWorkerWhenReachable(config: AppConfig, metrics: WorkerMetrics, options: ConnectRetryOptions): Promise<FlowMateWorker | undefined> {
+  const policy = retry(handleWhen(isUnreachable), { maxAttempts: Infinity, backoff: new ExponentialBackoff(CONNECT_BACKOFF) });
+  const listener = policy.onRetry((event) => {
+    if ('error' in event) options.onRetry({ attempt: event.attempt, retryInMs: Math.round(event.delay), error: event.error.message });
+  });
+  const stopped = new Promise<undefined>((resolve) => {
+    if (options.signal.aborted) resolve(undefined);
+    options.signal.addEventListener('abort', () => resolve(undefined), { once: true });
+  });
+  const opening = policy.execute(() => openFlowMateWorker(config, metrics), options.signal);
+  try {
+    const opened = await Promise.race([opening, stopped]);
+    // Stopped while an attempt was under way: whatever it opens is closed again.
+    if (!opened) void opening.then((late) => late.close(), () => undefined);
+    return opened;
+  } finally {
+    listener.dispose();
+  }
+}
+
+function isUnreachable(error: Error): boolean {
+  return error instanceof TransportError || isDatabaseUnreachable(error);
 }
 
 /** This process's circuit breakers (model providers, integration hosts); transitions go to Postgres for the API to show. */

@@ -4,14 +4,15 @@ import { WorkerMetrics } from '@flowmate/observability';
 import { Runtime } from '@temporalio/worker';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { freePort } from '../../../scripts/dev-stack/ports';
-import { openFlowMateWorker, type FlowMateWorker } from './flowmate-worker';
+import { openFlowMateWorkerWhenReachable, type FlowMateWorker } from './flowmate-worker';
 import { serveWorkerTelemetry, type WorkerReadiness } from './telemetry-server';
 import { temporalLoggerFrom } from './temporal-logger';
 import { createWorkerLogger } from './worker-logger';
 
 const NOT_CONNECTED: WorkerReadiness = { status: 'unavailable', state: 'STARTING', checks: { postgres: false, temporal: false } };
 
-async function main(): Promise<void> {
+/** Resolves `true` when a signal stopped it before it could connect. */
+async function main(): Promise<boolean> {
   const config = loadConfig('worker');
   const log = createWorkerLogger(config);
   // The SDK's exporter stays on loopback: the telemetry server serves its text behind the metrics token.
@@ -32,8 +33,23 @@ async function main(): Promise<void> {
     runtimeMetricsUrl: `http://${runtimeMetricsAddress}/metrics`,
     readiness: async () => (opened ? opened.readiness() : NOT_CONNECTED),
   });
+  // Until it polls there is nothing to drain: SIGINT/SIGTERM stop the connection retries at once.
+  const starting = new AbortController();
+  const stopStarting = (): void => starting.abort();
+  process.once('SIGINT', stopStarting).once('SIGTERM', stopStarting);
   try {
-    opened = await openFlowMateWorker(config, new WorkerMetrics(registry));
+    try {
+      opened = await openFlowMateWorkerWhenReachable(config, new WorkerMetrics(registry), {
+        signal: starting.signal,
+        onRetry: (failure) => log.warn(failure, 'worker could not connect; retrying'),
+      });
+    } finally {
+      process.off('SIGINT', stopStarting).off('SIGTERM', stopStarting);
+    }
+    if (!opened) {
+      log.info('worker stopped before it could connect');
+      return true;
+    }
     try {
       log.info({ taskQueue: config.temporal.taskQueue, temporal: config.temporal.address, telemetry: telemetry.url }, 'worker polling');
       // Resolves once a shutdown signal (SIGINT, SIGTERM) has drained in-flight tasks.
@@ -41,12 +57,17 @@ async function main(): Promise<void> {
     } finally {
       await opened.close();
     }
+    return false;
   } finally {
     await telemetry.close();
   }
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`worker failed: ${error.message}\n`);
-  process.exit(1);
-});
+main().then(
+  // A connection attempt a signal cut short may still hold the event loop open: do not wait for it.
+  (stoppedWhileStarting) => stoppedWhileStarting && process.exit(0),
+  (error: Error) => {
+    process.stderr.write(`worker failed: ${error.message}\n`);
+    process.exit(1);
+  },
+);

@@ -21,3 +21,4 @@ export * from './repositories/webhook-deliveries.repository';
 export * from './repositories/schedules.repository';
 export * from './repositories/audit-events.repository';
 export { auditActor, type AuditActor } from './repositories/audit';
+export * from './database-unreachable';

@@ -1,4 +1,4 @@
-import { ACTIVE_RUN_STATUSES, FAILURE_TYPES, runWorkflowId, type ConcurrencyPolicy, type JsonValue, type MainAgentInput, type RunError, type RunHold, type RunStatus, type RunTrigger, type StepStatus } from '@flowmate/contracts';
+import { ACTIVE_RUN_STATUSES, runWorkflowId, type ConcurrencyPolicy, type JsonValue, type MainAgentInput, type RunError, type RunHold, type RunStatus, type RunTrigger, type StepStatus } from '@flowmate/contracts';
 import type { RunTarget } from '@flowmate/contracts/run-start';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
