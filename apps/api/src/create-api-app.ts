@@ -10,8 +10,9 @@ import { Registry } from 'prom-client';
 import { AppModule } from './app.module';
 import { addSecuritySchemes } from './auth/api-security';
 import { CODEC_PATH, codecCors } from './codec/codec-cors';
-import { refuseUnsafeJson } from './core/json-body';
+import { refuseDeepJson, refuseUnsafeJson } from './core/json-body';
 import { createRequestLogger } from './core/request-logger';
+import { refuseNulInUrl } from './core/request-url';
 import { DOCS_PATH, securityHeaders } from './core/security-headers';
 import { httpMetrics } from './metrics/http-metrics';
 
@@ -44,6 +45,8 @@ export async function createApiApp(config: AppConfig, options: ApiAppOptions = {
     app.enableCors({ origin: config.api.allowedOrigins, credentials: true, exposedHeaders: ['X-Correlation-ID'], maxAge: 600 });
   }
   app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refuseUnsafeJson });
+  app.use(refuseDeepJson);
+  app.use(refuseNulInUrl);
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
