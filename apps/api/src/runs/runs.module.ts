@@ -10,6 +10,7 @@ import { RerunPlanner } from './rerun/rerun-planner';
 import { RunRerunsController } from './rerun/run-reruns.controller';
 import { RunLauncher } from './run-launcher';
 import { RunStartRelay } from './run-start-relay';
+import { StuckRuns } from './stuck-runs';
 import { RunsController } from './runs.controller';
 import { RunsService } from './runs.service';
 
@@ -17,6 +18,6 @@ import { RunsService } from './runs.service';
   imports: [AgentsModule, ApprovalsModule],
   controllers: [RunsController, RunEventsController, RunRerunsController],
   exports: [RunsService, RunCanceller],
-  providers: [RunsService, RunLauncher, RunStartRelay, RunCanceller, RunAdmission, RunEventsService, RunEventsListener, RerunPlanner],
+  providers: [RunsService, RunLauncher, RunStartRelay, StuckRuns, RunCanceller, RunAdmission, RunEventsService, RunEventsListener, RerunPlanner],
 })
 export class RunsModule {}

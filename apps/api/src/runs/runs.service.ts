@@ -1,6 +1,6 @@
 import type { AppConfig } from '@flowmate/config';
-import { agentRefs, FAILURE_TYPES, TERMINAL_RUN_STATUSES, type JsonObject, type JsonValue, type RunTrigger } from '@flowmate/contracts';
-import { RunsRepository, type AgentEntity, type AgentRunEntity, type NewRun } from '@flowmate/db';
+import { ACTIVE_RUN_STATUSES, agentRefs, FAILURE_TYPES, TERMINAL_RUN_STATUSES, type JsonObject, type JsonValue, type RunTrigger } from '@flowmate/contracts';
+import { RunsRepository, type AgentEntity, type AgentRunEntity, type NewRun, type StepWithPreviews } from '@flowmate/db';
 import { BadRequestException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import stableStringify from 'fast-json-stable-stringify';
 import { createHash } from 'node:crypto';
@@ -10,7 +10,7 @@ import { InjectConfig } from '../core/app-config.provider';
 import type { AuthUser } from '../auth/auth-user';
 import { withCursorCheck } from '../common/invalid-cursor';
 import type { PageDto } from '../common/page-query.dto';
-import { toRunResponse, toRunStarted, toRunSummary, type ListRunsQueryDto, type RunDto, type RunStartedDto, type RunSummaryDto, type StartRunDto, type StepOutputDto, type DelegateTaskDto } from './dto/run.dto';
+import { toRunResponse, toRunStarted, toRunSummary, type ListRunsQueryDto, type RunDto, type RunStartedDto, type RunSummaryDto, type StartRunDto, type StepOutputDto, type StuckDto, type DelegateTaskDto } from './dto/run.dto';
 import type { RunTarget } from '@flowmate/contracts/run-start';
 import { problemsInOneLine } from '@flowmate/contracts/validation';
 import { RunAdmission } from './run-admission';
@@ -18,10 +18,13 @@ import { RunCanceller, type CancelRequested } from './run-canceller';
 import { assertInputFits, inputProblemsFor } from './run-input';
 import { RunLauncher } from './run-launcher';
 import { RunStartRelay } from './run-start-relay';
+import { StuckRuns } from './stuck-runs';
 import { RerunPlanner } from './rerun/rerun-planner';
 import type { RerunRunDto } from './rerun/rerun-run.dto';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+/** A run that has not moved for this long is asked about in Temporal, in case its workflow task keeps failing. */
+const STUCK_CHECK_AFTER_MS = 10_000;
 
 const fingerprint = (request: Record<string, JsonValue>): string => createHash('sha256').update(stableStringify(request)).digest('hex');
 
@@ -45,6 +48,7 @@ export class RunsService {
     private readonly canceller: RunCanceller,
     private readonly approvals: ApprovalsService,
     private readonly reruns: RerunPlanner,
+    private readonly stuckRuns: StuckRuns,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -123,7 +127,16 @@ export class RunsService {
     const pendingApprovals = await this.approvals.pendingOf(id);
     const run = await this.ownedRun(user, id);
     const steps = await this.runs.findStepsWithPreviews(run.id, this.config.api.outputPreviewBytes);
-    return toRunResponse(run, steps, TERMINAL_RUN_STATUSES.includes(run.status) ? [] : pendingApprovals, this.launcher.uiLink);
+    return toRunResponse(run, steps, TERMINAL_RUN_STATUSES.includes(run.status) ? [] : pendingApprovals, this.launcher.uiLink, await this.stuckOf(run, steps));
+  }
+
+  /** Only for a run that is active and has not moved for a while: the check costs Temporal calls. Unknown (null) when Temporal does not answer. */
+  private async stuckOf(run: AgentRunEntity, steps: StepWithPreviews[]): Promise<StuckDto | null> {
+    if (!ACTIVE_RUN_STATUSES.includes(run.status)) return null;
+    const moments = [run.createdAt, run.startedAt, ...steps.flatMap((step) => [step.startedAt, step.finishedAt])].filter((moment): moment is Date => moment !== null);
+    if (Date.now() - Math.max(...moments.map((moment) => moment.getTime())) < STUCK_CHECK_AFTER_MS) return null;
+    const activeChildren = steps.filter((step) => step.kind === 'micro_agent' && step.workflowId && ['running', 'waiting_approval'].includes(step.status));
+    return this.stuckRuns.find([run.workflowId, ...activeChildren.map((step) => step.workflowId as string)]).catch(() => null);
   }
 
   /** One whole output, which `get` may have shown only the head of; wrapped, so a string output is JSON too. */

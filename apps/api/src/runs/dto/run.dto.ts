@@ -157,6 +157,12 @@ export class MicroAgentRunDto {
   @ApiProperty({ type: [StepDto] }) steps!: StepDto[];
 }
 
+export class StuckDto {
+  @ApiProperty({ example: 'run-5b0f3c1e-9d2a-4c7b-8e1f-2a3b4c5d6e7f' }) workflowId!: string;
+  @ApiProperty({ description: 'Workflow tasks that failed in a row; Temporal keeps retrying, and fixed workflow code heals the run' }) failedWorkflowTasks!: number;
+  @ApiProperty({ example: 'WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR: Nondeterminism error: …' }) reason!: string;
+}
+
 export class RunDto extends RunSummaryDto {
   @ApiProperty({ type: String, nullable: true, description: 'Where the agent version this run used is read; null on a delegated run or once its agent is gone' })
   agentVersionUrl!: string | null;
@@ -170,6 +176,12 @@ export class RunDto extends RunSummaryDto {
   output!: Record<string, JsonValue | null> | null;
   @ApiProperty({ type: [MicroAgentRunDto] }) microAgents!: MicroAgentRunDto[];
   @ApiProperty({ type: [ApprovalDto], description: 'Calls waiting for a person’s decision, oldest first' }) pendingApprovals!: ApprovalDto[];
+  @ApiProperty({
+    type: StuckDto,
+    nullable: true,
+    description: 'Set while one of the run’s workflows cannot move because its workflow task keeps failing (for example workflow code deployed that its history does not fit)',
+  })
+  stuck!: StuckDto | null;
 }
 
 export class StepOutputDto {
@@ -242,7 +254,7 @@ const toStep = (step: StepWithPreviews): StepDto => ({
 });
 
 /** Expects the run's steps in definition order, as `RunsRepository.findStepsWithPreviews` loads them. */
-export function toRunResponse(run: AgentRunEntity, steps: StepWithPreviews[], pendingApprovals: ApprovalDto[], uiLink: TemporalUiLink): RunDto {
+export function toRunResponse(run: AgentRunEntity, steps: StepWithPreviews[], pendingApprovals: ApprovalDto[], uiLink: TemporalUiLink, stuck: StuckDto | null): RunDto {
   const agents = steps.filter((row) => row.kind === 'micro_agent');
   const outputOf = (agent: StepWithPreviews): JsonValue | null => steps.find((row) => row.stepKey === agent.outputStepKey)?.output.value ?? null;
   const microAgents = agents.map((agent) => ({
@@ -267,5 +279,5 @@ export function toRunResponse(run: AgentRunEntity, steps: StepWithPreviews[], pe
         }
       : null;
   const agentVersionUrl = run.agentId && run.agentVersion !== null ? agentVersionPath(run.agentId, run.agentVersion) : null;
-  return { ...toRunSummary(run, uiLink), agentVersionUrl, input: run.input, output, microAgents, pendingApprovals };
+  return { ...toRunSummary(run, uiLink), agentVersionUrl, input: run.input, output, microAgents, pendingApprovals, stuck };
 }
