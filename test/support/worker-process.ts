@@ -14,11 +14,8 @@ export interface WorkerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/**
- * The built worker (`npm run build`, done by the jest global setup) as a real process on a stack's
- * database and task queue, so a test can kill it like a crash or a deploy would.
- */
-export async function startWorkerProcess(config: AppConfig, env: Record<string, string> = {}): Promise<WorkerProcess> {
+/** The built worker as a process, returned as soon as it is spawned (a worker started before its servers polls only later). */
+export function spawnWorkerProcess(config: AppConfig, env: Record<string, string> = {}): Omit<WorkerProcess, 'telemetryUrl'> {
   const child = spawn(process.execPath, [WORKER_ENTRY], {
     env: {
       PATH: process.env.PATH,
@@ -44,10 +41,19 @@ export async function startWorkerProcess(config: AppConfig, env: Record<string, 
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  const polling = await pollUntil(async () => output, (text) => text.includes('worker polling') || child.exitCode !== null, 30_000);
+  return { process: child, output: () => output, exited };
+}
+
+/**
+ * The built worker (`npm run build`, done by the jest global setup) as a real process on a stack's
+ * database and task queue, once it polls, so a test can kill it like a crash or a deploy would.
+ */
+export async function startWorkerProcess(config: AppConfig, env: Record<string, string> = {}): Promise<WorkerProcess> {
+  const spawned = spawnWorkerProcess(config, env);
+  const polling = await pollUntil(async () => spawned.output(), (text) => text.includes('worker polling') || spawned.process.exitCode !== null, 30_000);
   const pollingLine = logLinesOf(polling).find((line) => line.msg === 'worker polling');
   if (!pollingLine) throw new Error(`the worker did not start polling:\n${polling}`);
-  return { process: child, telemetryUrl: pollingLine.telemetry as string, output: () => output, exited };
+  return { ...spawned, telemetryUrl: pollingLine.telemetry as string };
 }
 
 /** The JSON lines of a worker's output. */
