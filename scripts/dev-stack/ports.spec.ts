@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { assertPortFree } from './ports';
+import { assertPortFree, freePort } from './ports';
 
 describe(assertPortFree.name, () => {
   const servers: Server[] = [];
@@ -39,3 +39,14 @@ describe(assertPortFree.name, () => {
 function close(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
+
+describe(freePort.name, () => {
+  it('picks a bindable port below the ephemeral range, where no listen(0) elsewhere can take it first', async () => {
+    const ports = await Promise.all(Array.from({ length: 20 }, () => freePort()));
+    for (const port of ports) {
+      expect(port).toBeGreaterThanOrEqual(20_000);
+      expect(port).toBeLessThan(32_768);
+      await expect(assertPortFree(port, 'picked')).resolves.toBeUndefined();
+    }
+  });
+});

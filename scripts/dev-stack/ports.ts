@@ -20,13 +20,25 @@ export async function assertPortFree(port: number, what: string): Promise<void> 
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
+/**
+ * Below Linux's ephemeral range (32768–60999), where the OS hands out the ports of every `listen(0)` and
+ * outgoing connection: a port picked there could be taken by another server's internal listener (a
+ * Temporal dev server opens several) before the one it was picked for binds it.
+ */
+const PICKED_PORTS = { from: 20_000, to: 32_000 };
+
 /** A port that was free a moment ago, for a server started right after. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = PICKED_PORTS.from + Math.floor(Math.random() * (PICKED_PORTS.to - PICKED_PORTS.from));
+    if (await bindsOnLoopback(port)) return port;
+  }
+}
+
+function bindsOnLoopback(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+      .once('error', () => resolve(false))
+      .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }

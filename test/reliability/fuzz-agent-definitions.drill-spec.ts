@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { signIn, type Session } from '../support/auth';
 import { pollUntil } from '../support/poll';
 import { startStack, type Stack } from '../support/stack';
+import { startOwnTemporal, type OutageServer } from './support/outage-servers';
 import { drillSize } from './drill-scale';
 import { faultyDefinition, hostileBody, hostileRecipe, validDefinition, type DefinitionDraft, type Fault } from './support/fuzz-definitions';
 import { runHistories } from './support/fuzz-histories';
@@ -29,12 +30,18 @@ const nameAll = (problems: Problem[]): string => problems.map((problem) => `${pr
 describe('fuzzing agent definitions', () => {
   let stack: Stack;
   let ada: Session;
+  let temporal: OutageServer;
 
   beforeAll(async () => {
-    stack = await startStack({ worker: true });
+    // A Temporal of its own: the widest definition's thousand steps must not slow the suite's shared server.
+    temporal = await startOwnTemporal();
+    stack = await startStack({ worker: true, env: { TEMPORAL_ADDRESS: temporal.address } });
     ada = await signIn(stack, 'ada@example.com');
   });
-  afterAll(() => stack?.stop());
+  afterAll(async () => {
+    await stack?.stop();
+    await temporal?.destroy();
+  });
 
   const post = async (body: string): Promise<{ status: number; body: Record<string, unknown> & { details?: Problem[] } }> => {
     const response = await fetch(`${stack.baseUrl}/api/v1/agents`, {

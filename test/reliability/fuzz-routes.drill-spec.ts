@@ -5,6 +5,7 @@ import { signIn, type Session } from '../support/auth';
 import { factory } from '../support/factory';
 import { pollUntil } from '../support/poll';
 import { startStack, type Stack } from '../support/stack';
+import { startOwnTemporal, type OutageServer } from './support/outage-servers';
 import { drillSize } from './drill-scale';
 import { operationsOf, pathParamValue, percentEncoded, schemaValue, type FuzzOperation, type OpenApiDocument } from './support/fuzz-openapi';
 import { validDefinition } from './support/fuzz-definitions';
@@ -83,11 +84,16 @@ describe('fuzzing every route of the OpenAPI document', () => {
   /** Values of path parameters, by name, that name things that exist, so requests get past the lookups. */
   let known: Record<string, string[]>;
 
+  let temporal: OutageServer;
+
   beforeAll(async () => {
+    // A Temporal of its own: a thousand fuzzed requests must not slow the suite's shared server for the other tests.
+    temporal = await startOwnTemporal();
     // Configured, so the webhook and OAuth routes reach their real checks instead of answering 503.
     stack = await startStack({
       worker: true,
       env: {
+        TEMPORAL_ADDRESS: temporal.address,
         GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
         GITHUB_CLIENT_ID: 'fuzz-client',
         GITHUB_CLIENT_SECRET: 'fuzz-client-secret',
@@ -106,7 +112,10 @@ describe('fuzzing every route of the OpenAPI document', () => {
     await stack.http.put('/api/v1/secrets/token1').set('Authorization', ada.bearer).send({ value: 'v' }).expect(200);
     known = { id: [agentId, runId], version: ['1', '2'], stepKey: ['only', 'only%2Frender'], provider: ['github', 'slack', 'google'], name: ['token1', 'token2'], approvalId: [] };
   });
-  afterAll(() => stack?.stop());
+  afterAll(async () => {
+    await stack?.stop();
+    await temporal?.destroy();
+  });
 
   const requestOf = (operation: FuzzOperation): fc.Arbitrary<FuzzRequest> => {
     const pathValues = fc.tuple(...operation.pathParams.map((parameter) => pathParamValue(known[parameter.name] ?? [])));
