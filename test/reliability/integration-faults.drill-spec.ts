@@ -5,6 +5,7 @@ import { startHttpFixture, type FixtureHandler, type FixtureResponse, type HttpF
 import { signIn, type Session } from '../support/auth';
 import { pollUntil } from '../support/poll';
 import { startStack, type Stack } from '../support/stack';
+import { startOwnTemporal, type OutageServer } from './support/outage-servers';
 import { drillSize } from './drill-scale';
 import { gapsBetween, scriptedEndpoint, sideEffectKey, type Delivery } from './support/side-effects';
 
@@ -32,6 +33,8 @@ interface StepRow {
 /** Fault drills 5 (integration faults at the fakes) and 6 (cancel during each of them). */
 describe('drills 5 and 6: integration faults, and cancel during each', () => {
   let stack: Stack;
+  /** Its own: timed-out and retried activities load a Temporal, and the suite's shared one serves other tests meanwhile. */
+  let temporal: OutageServer;
   let fixture: HttpFixture;
   let ada: Session;
   const routes = new Map<string, FixtureHandler>();
@@ -41,13 +44,15 @@ describe('drills 5 and 6: integration faults, and cancel during each', () => {
       const path = new URL(request.path, 'http://fake').pathname;
       return routes.get(path)?.(request) ?? { status: 404, body: `no route for ${path}` };
     });
-    stack = await startStack({ worker: true, env: { HTTP_TOOL_ALLOWED_HOSTS: fixture.hostPort } });
+    temporal = await startOwnTemporal();
+    stack = await startStack({ worker: true, env: { TEMPORAL_ADDRESS: temporal.address, HTTP_TOOL_ALLOWED_HOSTS: fixture.hostPort } });
     ada = await signIn(stack, 'ada@example.com');
   });
 
   afterAll(async () => {
     await stack?.stop();
     await fixture?.close();
+    await temporal?.destroy();
   });
 
   /** A fresh path on the fake answering by `script`, and a run whose one step POSTs to it. */

@@ -4,6 +4,7 @@ import { startHttpFixture, type HttpFixture } from '../fakes/http-fixture';
 import { signIn, type Session } from '../support/auth';
 import { pollUntil } from '../support/poll';
 import { startStack, type Stack } from '../support/stack';
+import { startOwnTemporal, type OutageServer } from './support/outage-servers';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 import { drillSize } from './drill-scale';
 import { randomBetween, SideEffectLedger, sideEffectKey, type Delivery } from './support/side-effects';
@@ -39,6 +40,8 @@ interface StepRow {
  */
 describe('drill 1: SIGKILL the worker during tool activities', () => {
   let stack: Stack;
+  /** Its own: timed-out and retried activities load a Temporal, and the suite's shared one serves other tests meanwhile. */
+  let temporal: OutageServer;
   let fixture: HttpFixture;
   let ada: Session;
   const ledger = new SideEffectLedger();
@@ -55,7 +58,8 @@ describe('drill 1: SIGKILL the worker during tool activities', () => {
       const path = new URL(request.path, 'http://fake').pathname as keyof typeof endpoints;
       return endpoints[path]?.(request) ?? { status: 404, body: `no route for ${path}` };
     });
-    stack = await startStack({ env: { HTTP_TOOL_ALLOWED_HOSTS: fixture.hostPort } });
+    temporal = await startOwnTemporal();
+    stack = await startStack({ env: { TEMPORAL_ADDRESS: temporal.address, HTTP_TOOL_ALLOWED_HOSTS: fixture.hostPort } });
     ada = await signIn(stack, 'ada@example.com');
   });
 
@@ -66,6 +70,7 @@ describe('drill 1: SIGKILL the worker during tool activities', () => {
     }
     await stack?.stop();
     await fixture?.close();
+    await temporal?.destroy();
   });
 
   const startWorker = async (env: Record<string, string> = {}): Promise<WorkerProcess> => {
