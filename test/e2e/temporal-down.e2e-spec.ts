@@ -39,6 +39,7 @@ describe('API while Temporal is unreachable (e2e)', () => {
       const run = await pollUntil(
         async () => (await recovered.http.get(`/api/v1/runs/${runId}`).set('Authorization', session.bearer).expect(200)).body,
         (body) => body.status === 'succeeded' || body.status === 'failed',
+        60_000,
       );
       expect(run).toMatchObject({ status: 'succeeded', error: null });
       expect(await stack.db.query(`SELECT run_id FROM run_start_outbox`)).toEqual([]);

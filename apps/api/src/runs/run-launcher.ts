@@ -6,8 +6,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { InjectConfig } from '../core/app-config.provider';
 
-/** A failed start is tried again after this, doubled per failure up to the cap. */
-const RETRY = { firstMs: 500, maxMs: 30_000 };
+/**
+ * A failed start is tried again after this, doubled per failure up to the cap. The cap bounds how long a
+ * run waits once Temporal is back; a relay's pass ends at its first failure, so a low one costs an outage
+ * no more than a try a second.
+ */
+const RETRY = { firstMs: 500, maxMs: 5_000 };
 
 /**
  * Hands one run to Temporal, whatever started it (manual, delegated, webhook, rerun): the workflow id
