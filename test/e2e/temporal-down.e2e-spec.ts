@@ -32,6 +32,9 @@ describe('API while Temporal is unreachable (e2e)', () => {
     expect((await start(stack).expect(202)).body).toMatchObject({ runId, status: 'queued' });
     const detailed = await stack.http.get('/health/detailed').set('Authorization', session.bearer).expect(200);
     expect(detailed.body.runStartBacklog).toMatchObject({ pending: 1, oldestSeconds: expect.any(Number) });
+    const { text: metrics } = await stack.http.get('/metrics').expect(200);
+    expect(metrics).toMatch(/^flowmate_run_start_backlog 1$/m);
+    expect(Number(/^flowmate_run_start_oldest_seconds (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
 
     // The same database behind an API that reaches Temporal, with a worker: its relay starts the run.
     const recovered = await startStack({ worker: true, shareDatabaseWith: stack });

@@ -1,4 +1,4 @@
-import { ApprovalsRepository, RunStartOutboxRepository } from '@flowmate/db';
+import { ApprovalsRepository, RunStartOutboxRepository, type OutboxBacklog } from '@flowmate/db';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
 
@@ -19,8 +19,11 @@ export class StoredStateGauges implements OnModuleInit {
 
   onModuleInit(): void {
     this.gauge('flowmate_approvals_pending', 'Approvals waiting for a decision, across all users', async () => this.approvals.countPending());
-    this.gauge('flowmate_run_start_backlog', 'Accepted runs not yet handed to Temporal (the run-start outbox)', async () => (await this.outbox.backlog()).pending);
-    this.gauge('flowmate_run_start_oldest_seconds', 'Age of the oldest run waiting in the run-start outbox; 0 when none waits', async () => (await this.outbox.backlog()).oldestSeconds);
+    // The registry collects every metric at once: both outbox gauges share the one query of a scrape.
+    let reading: Promise<OutboxBacklog> | undefined;
+    const backlog = (): Promise<OutboxBacklog> => (reading ??= this.outbox.backlog().finally(() => (reading = undefined)));
+    this.gauge('flowmate_run_start_backlog', 'Accepted runs not yet handed to Temporal (the run-start outbox)', async () => (await backlog()).pending);
+    this.gauge('flowmate_run_start_oldest_seconds', 'Age of the oldest run waiting in the run-start outbox; 0 when none waits', async () => (await backlog()).oldestSeconds);
   }
 
   private gauge(name: string, help: string, read: () => Promise<number>): void {
