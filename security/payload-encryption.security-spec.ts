@@ -13,10 +13,41 @@ import { temporalAddress } from '../test/support/temporal';
 const CANARY = 'canary-7b3e-payload';
 const FAILURE_MESSAGE = 'is not a valid absolute URL';
 
-/** Search attributes stay plain by design (Temporal indexes them) and hold ids only; every other payload is encrypted. */
-const withoutSearchAttributes = (history: temporal.api.history.v1.IHistory) => ({
-  events: (history.events ?? []).map((event) => ({ ...event, workflowExecutionStartedEventAttributes: { ...event.workflowExecutionStartedEventAttributes, searchAttributes: null } })),
+/**
+ * Plain by design: search attributes (Temporal indexes them; ids, and the patches a run took), and the bookkeeping the SDK's core
+ * writes into markers itself, never through the codec (a patch's id; a local activity's type, attempt and
+ * times; the local activity's result beside it is encrypted). Every other payload is encrypted.
+ */
+const CORE_MARKER_BOOKKEEPING: Record<string, { detail: string; fields: string[] }> = {
+  core_patch: { detail: 'patch-data', fields: ['id', 'deprecated'] },
+  core_local_activity: { detail: 'data', fields: ['seq', 'attempt', 'activity_id', 'activity_type', 'complete_time', 'backoff', 'original_schedule_time'] },
+};
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+const bookkeepingDetail = (event: HistoryEvent): string | undefined => CORE_MARKER_BOOKKEEPING[event.markerRecordedEventAttributes?.markerName ?? '']?.detail;
+
+const withoutPlainByDesign = (history: temporal.api.history.v1.IHistory) => ({
+  events: (history.events ?? []).map((event) => {
+    const detail = bookkeepingDetail(event);
+    const markerAttributes = event.markerRecordedEventAttributes;
+    return {
+      ...event,
+      workflowExecutionStartedEventAttributes: { ...event.workflowExecutionStartedEventAttributes, searchAttributes: null },
+      upsertWorkflowSearchAttributesEventAttributes: { ...event.upsertWorkflowSearchAttributesEventAttributes, searchAttributes: null },
+      markerRecordedEventAttributes: detail && markerAttributes ? { ...markerAttributes, details: { ...markerAttributes.details, [detail]: null } } : markerAttributes,
+    };
+  }),
 });
+
+/** The core's marker bookkeeping, each payload as the JSON object it is. */
+const markerBookkeeping = (history: temporal.api.history.v1.IHistory): Array<{ markerName: string; value: Record<string, unknown> }> =>
+  (history.events ?? []).flatMap((event) => {
+    const detail = bookkeepingDetail(event);
+    const markerName = event.markerRecordedEventAttributes?.markerName ?? '';
+    const payloads = detail ? (event.markerRecordedEventAttributes?.details?.[detail]?.payloads ?? []) : [];
+    return payloads.map((payload) => ({ markerName, value: JSON.parse(Buffer.from(payload.data ?? []).toString()) as Record<string, unknown> }));
+  });
 
 /** What Temporal stores of a run, read without FlowMate's codec, and the codec endpoint the Web UI decodes through. */
 describe('payload encryption', () => {
@@ -72,13 +103,16 @@ describe('payload encryption', () => {
   it('leaves Temporal only encrypted payloads, failures included: no plaintext of the definition, no failure message', async () => {
     const histories = await rawHistories();
     expect(histories.length).toBe(3);
-    const payloads = histories.flatMap((history) => payloadsIn(withoutSearchAttributes(history)));
+    const payloads = histories.flatMap((history) => payloadsIn(withoutPlainByDesign(history)));
     expect(payloads.length).toBeGreaterThan(10);
     for (const payload of payloads) {
       expect(Buffer.from(payload.metadata?.[METADATA_ENCODING_KEY] ?? []).toString()).toBe(ENCRYPTED_ENCODING);
       expect(Buffer.from(payload.data ?? []).includes(CANARY)).toBe(false);
     }
-    const raw = JSON.stringify(histories.map(withoutSearchAttributes));
+    const bookkeeping = histories.flatMap(markerBookkeeping);
+    expect(bookkeeping.map(({ markerName }) => markerName)).toContain('core_local_activity');
+    for (const { markerName, value } of bookkeeping) expect(CORE_MARKER_BOOKKEEPING[markerName].fields).toEqual(expect.arrayContaining(Object.keys(value)));
+    const raw = JSON.stringify(histories.map(withoutPlainByDesign));
     expect(raw).not.toContain(CANARY);
     expect(raw).not.toContain(Buffer.from(CANARY).toString('base64').slice(0, 16));
     // A failure's own message is a placeholder; the real one, and its stack, are in its encrypted attributes.
@@ -92,7 +126,7 @@ describe('payload encryption', () => {
       data: Buffer.from(payload.data ?? []).toString('base64'),
     });
     /** Every encrypted payload of the run, as the Web UI sends them. */
-    const encryptedPayloads = async () => (await rawHistories()).flatMap((history) => payloadsIn(withoutSearchAttributes(history)).map(toJson));
+    const encryptedPayloads = async () => (await rawHistories()).flatMap((history) => payloadsIn(withoutPlainByDesign(history)).map(toJson));
     const encryptedPayload = async () => (await encryptedPayloads())[0];
     const decode = (body: object) => stack.http.post('/codec/decode').set('X-Namespace', 'default').send(body);
 

@@ -119,7 +119,7 @@ describe(mainAgentWorkflow.name, () => {
   it('runs independent micro agents side by side and their dependant after both', async () => {
     const { activities, recorder } = fakeActivities(() => sleep(500));
 
-    const result = await run(definition(), activities);
+    const result = await run(definition(), activities, undefined, 'main-agent-succeeded');
 
     const call = (key: string) => recorder.toolCalls.find((c) => c.key === key)!;
     expect(call('a').startedAt).toBeLessThan(call('b').endedAt);
@@ -136,7 +136,7 @@ describe(mainAgentWorkflow.name, () => {
       }
     });
 
-    const outcome = run(definition(), activities);
+    const outcome = run(definition(), activities, undefined, 'main-agent-failed');
 
     await expect(outcome).rejects.toBeInstanceOf(WorkflowFailedError);
     await expect(outcome).rejects.toMatchObject({ cause: { message: expect.stringContaining('answered 404') } });

@@ -20,7 +20,7 @@ import {
   type StepStatus,
 } from '@flowmate/contracts';
 import { ApplicationFailure, CancellationScope, executeChild, isCancellation, patched, setHandler } from '@temporalio/workflow';
-import { delegation, history, llm } from './activity-stubs';
+import { delegation, historyWrites, llm } from './activity-stubs';
 import { toRunError } from './failures';
 import { microAgentWorkflow } from './micro-agent.workflow';
 
@@ -30,6 +30,7 @@ import { microAgentWorkflow } from './micro-agent.workflow';
  */
 export const mainAgentWorkflow: MainAgentWorkflow = async (input: MainAgentInput): Promise<MainAgentResult> => {
   const { runId, definition } = input;
+  const history = historyWrites();
   // A delegated run's micro agents are known once its plan is.
   let microAgents = definition.microAgents;
   const statuses: Record<string, StepStatus> = {};

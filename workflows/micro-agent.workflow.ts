@@ -1,6 +1,6 @@
 import { FAILURE_TYPES, isLlmMicroAgent, type MicroAgentInput, type MicroAgentResult, type MicroAgentWorkflow } from '@flowmate/contracts';
 import { ApplicationFailure, CancellationScope, ContinueAsNew, isCancellation, workflowInfo } from '@temporalio/workflow';
-import { history, tools } from './activity-stubs';
+import { historyWrites, tools } from './activity-stubs';
 import { ApprovalGate } from './approval-gate';
 import { toRunError } from './failures';
 import { runLlmLoop } from './llm-loop';
@@ -10,6 +10,7 @@ export const microAgentWorkflow: MicroAgentWorkflow = async (input: MicroAgentIn
   const { runId, microAgent } = input;
   const { key } = microAgent;
   const steps = microAgent.steps ?? [];
+  const history = historyWrites();
   await history.markMicroAgentStarted({
     runId,
     key,
