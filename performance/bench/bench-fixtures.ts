@@ -1,0 +1,35 @@
+import { Client } from 'pg';
+
+/** The benchmark run's topology: `a` and `b` side by side, then `c`; two tool calls each that reach nothing outside. */
+const renderTwice = (key: string, dependsOn?: string[]) => ({
+  key,
+  ...(dependsOn ? { dependsOn } : {}),
+  tools: ['text.render'],
+  steps: [1, 2].map((n) => ({ id: `render-${n}`, tool: 'text.render', args: { template: `${key} ${n}: {{input.n}}`, data: {} } })),
+});
+
+export const BENCH_AGENT = { name: 'Bench', microAgents: [renderTwice('a'), renderTwice('b'), renderTwice('c', ['a', 'b'])] };
+
+export async function withDatabase<T>(url: string, work: (db: Client) => Promise<T>): Promise<T> {
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    return await work(db);
+  } finally {
+    await db.end();
+  }
+}
+
+/** `count` finished runs of the agent's owner, one a second back in time, one in fifty failed. */
+export async function seedRuns(databaseUrl: string, agentId: string, count: number): Promise<void> {
+  await withDatabase(databaseUrl, async (db) => {
+    await db.query(
+      `INSERT INTO agent_runs (user_id, agent_id, agent_version, trigger, status, workflow_id, created_at, started_at, finished_at)
+       SELECT agent.user_id, agent.id, 1, 'manual', CASE WHEN n % 50 = 0 THEN 'failed' ELSE 'succeeded' END, 'seeded-' || n,
+              now() - n * interval '1 second', now() - n * interval '1 second', now() - n * interval '1 second' + interval '300 milliseconds'
+       FROM agents agent, generate_series(1, $2::int) n WHERE agent.id = $1`,
+      [agentId, count],
+    );
+    await db.query('ANALYZE agent_runs');
+  });
+}
