@@ -1,15 +1,5 @@
 import { Client } from 'pg';
 
-/** The benchmark run's topology: `a` and `b` side by side, then `c`; two tool calls each that reach nothing outside. */
-const renderTwice = (key: string, dependsOn?: string[]) => ({
-  key,
-  ...(dependsOn ? { dependsOn } : {}),
-  tools: ['text.render'],
-  steps: [1, 2].map((n) => ({ id: `render-${n}`, tool: 'text.render', args: { template: `${key} ${n}: {{input.n}}`, data: {} } })),
-});
-
-export const BENCH_AGENT = { name: 'Bench', microAgents: [renderTwice('a'), renderTwice('b'), renderTwice('c', ['a', 'b'])] };
-
 export async function withDatabase<T>(url: string, work: (db: Client) => Promise<T>): Promise<T> {
   const db = new Client({ connectionString: url });
   await db.connect();

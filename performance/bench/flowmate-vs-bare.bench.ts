@@ -12,7 +12,8 @@ import { findProcess, UsageSampler } from './process-usage';
 import { writeReport, type BenchReport } from './report';
 import { closedLoop, openRate, runsPerSecond, type RunOnce, type RunSample } from './run-drivers';
 import { bareTemporalRun, flowMateRun } from './run-targets';
-import { BENCH_AGENT, seedRuns, withDatabase } from './bench-fixtures';
+import BENCHMARK_AGENT from '../benchmark-agent.json';
+import { seedRuns, withDatabase } from './bench-fixtures';
 
 /**
  * `npm run bench`: bare Temporal, FlowMate and a bare Fastify + pg server side by side in one session,
@@ -185,7 +186,7 @@ async function signInUnlimited(apiUrl: string, databaseUrl: string, email: strin
 }
 
 async function createAgent(apiUrl: string, bearer: string): Promise<string> {
-  const response = await fetch(`${apiUrl}/agents`, { method: 'POST', headers: { authorization: bearer, 'content-type': 'application/json' }, body: JSON.stringify(BENCH_AGENT) });
+  const response = await fetch(`${apiUrl}/agents`, { method: 'POST', headers: { authorization: bearer, 'content-type': 'application/json' }, body: JSON.stringify(BENCHMARK_AGENT) });
   if (response.status !== 201) throw new Error(`creating the bench agent answered ${response.status}: ${await response.text()}`);
   return ((await response.json()) as { id: string }).id;
 }

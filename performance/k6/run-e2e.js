@@ -10,7 +10,7 @@ import { routeThresholds } from './lib/thresholds.js';
 
 export { handleSummary } from './lib/summary.js';
 
-const RATE = numberFromEnv('RATE', 5);
+const RATE = numberFromEnv('RATE', 2);
 
 /** RATE runs of the benchmark agent started a second, each followed to its end: how long a whole run takes (`run_e2e`). */
 export const options = {

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   });
   process.once('SIGTERM', () => void app.close().then(() => pool.end()));
   const address = await app.listen({ host: '127.0.0.1', port: Number(required('PORT')) });
-  console.log(`listening ${address}`);
+  process.stdout.write(`listening ${address}\n`);
 }
 
 function required(name: string): string {
@@ -48,6 +48,6 @@ function required(name: string): string {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });
