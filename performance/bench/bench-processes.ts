@@ -25,9 +25,10 @@ export interface FlowMateProcesses {
 /**
  * FlowMate's built API and worker as they would run in production, but for what a benchmark must
  * change: rate limits stay on with a per-address limit no load here reaches, and logs at `warn` (the
- * bare baselines log nothing). `tuning` goes to both workers, FlowMate's and the bare one.
+ * bare baselines log nothing). `overrides` change the API's settings for a lever under test. Both workers,
+ * FlowMate's and the bare one, keep the SDK's defaults.
  */
-export async function startFlowMate(databaseUrl: string, temporalAddress: string, tuning: Record<string, string>): Promise<FlowMateProcesses> {
+export async function startFlowMate(databaseUrl: string, temporalAddress: string, overrides: Record<string, string>): Promise<FlowMateProcesses> {
   const settings: Record<string, string> = {
     ...apiProcessSettings(),
     DATABASE_URL: databaseUrl,
@@ -35,15 +36,16 @@ export async function startFlowMate(databaseUrl: string, temporalAddress: string
     RATE_LIMITS_ENABLED: 'true',
     RATE_LIMIT_IP_PER_MINUTE: '100000000',
     LOG_LEVEL: 'warn',
+    ...overrides,
   };
   const api = await startApiProcess(settings);
-  const worker = spawnWorkerProcess(loadConfig('api', settings), { LOG_LEVEL: 'warn', ...tuning });
+  const worker = spawnWorkerProcess(loadConfig('api', settings), { LOG_LEVEL: 'warn' });
   await untilPolled(temporalAddress, settings.TEMPORAL_TASK_QUEUE);
   return { api, worker, settings, taskQueue: settings.TEMPORAL_TASK_QUEUE };
 }
 
-export async function startBareWorker(temporalAddress: string, taskQueue: string, tuning: Record<string, string>): Promise<BenchProcess> {
-  const child = spawnNode(join(BARE_DIR, 'bare-temporal', 'worker.js'), { TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue, ...tuning });
+export async function startBareWorker(temporalAddress: string, taskQueue: string): Promise<BenchProcess> {
+  const child = spawnNode(join(BARE_DIR, 'bare-temporal', 'worker.js'), { TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue });
   await untilPolled(temporalAddress, taskQueue);
   return asBenchProcess(child);
 }

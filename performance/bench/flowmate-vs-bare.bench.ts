@@ -5,6 +5,8 @@ import { cpus } from 'node:os';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database';
 import { pollUntil } from '../../test/support/poll';
 import { temporalAddress } from '../../test/support/temporal';
+import BENCHMARK_AGENT from '../benchmark-agent.json';
+import { seedRuns, withDatabase } from './bench-fixtures';
 import { startBareHttp, startBareWorker, startFlowMate, type BenchProcess, type FlowMateProcesses } from './bench-processes';
 import { loadEndpoint, type EndpointRequest, type EndpointResult, type LoadShape } from './endpoint-load';
 import { summarize } from './latency-stats';
@@ -12,13 +14,11 @@ import { findProcess, UsageSampler } from './process-usage';
 import { writeReport, type BenchReport } from './report';
 import { closedLoop, openRate, runsPerSecond, type RunOnce, type RunSample } from './run-drivers';
 import { bareTemporalRun, flowMateRun } from './run-targets';
-import BENCHMARK_AGENT from '../benchmark-agent.json';
-import { seedRuns, withDatabase } from './bench-fixtures';
 
 /**
  * `npm run bench`: bare Temporal, FlowMate and a bare Fastify + pg server side by side in one session,
- * each phase measured for one right after the other, with the same worker settings (`BENCH_WORKER_*`
- * env, passed to both workers). Writes performance/results/<date>-<commit>.md.
+ * each phase measured for one right after the other; both workers keep the SDK's default settings.
+ * Writes performance/results/<date>-<commit>.md.
  */
 const SECONDS = (name: string, fallback: number): number => Number(process.env[name] ?? fallback) * 1000;
 const PHASE_MS = SECONDS('BENCH_PHASE_SECONDS', 30);
@@ -28,11 +28,11 @@ const BURST_RUNS = 500;
 const STORED_RUNS = Number(process.env.BENCH_STORED_RUNS ?? 100_000);
 const ENDPOINT_DURATION = `${process.env.BENCH_ENDPOINT_SECONDS ?? 20}s`;
 
-/** Worker settings both workers get: the levers under test (`BENCH_WORKER_X=1` becomes `WORKER_X=1`). */
-const WORKER_TUNING = Object.fromEntries(
+/** Settings of FlowMate's API changed for a lever under test: `BENCH_API_X=v` starts it with `X=v`. */
+const API_OVERRIDES = Object.fromEntries(
   Object.entries(process.env)
-    .filter(([name]) => name.startsWith('BENCH_WORKER_'))
-    .map(([name, value]) => [name.slice('BENCH_'.length), value as string]),
+    .filter(([name]) => name.startsWith('BENCH_API_'))
+    .map(([name, value]) => [name.slice('BENCH_API_'.length), value as string]),
 );
 
 jest.setTimeout(30 * 60_000);
@@ -47,12 +47,12 @@ describe('FlowMate against bare Temporal and a bare HTTP stack', () => {
   let agentId: string;
   let apiUrl: string;
   const bareTaskQueue = `bare-${randomUUID()}`;
-  const report: BenchReport = { startedAt: new Date(), commit: gitCommit(), machine: `${cpus().length} cores, ${cpus()[0]?.model}`, tuning: WORKER_TUNING, rows: [], usage: {}, notes: [] };
+  const report: BenchReport = { startedAt: new Date(), commit: gitCommit(), machine: `${cpus().length} cores, ${cpus()[0]?.model}`, apiOverrides: API_OVERRIDES, rows: [], usage: {}, notes: [] };
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    flowMate = await startFlowMate(database.url, temporalAddress(), WORKER_TUNING);
-    bareWorker = await startBareWorker(temporalAddress(), bareTaskQueue, WORKER_TUNING);
+    flowMate = await startFlowMate(database.url, temporalAddress(), API_OVERRIDES);
+    bareWorker = await startBareWorker(temporalAddress(), bareTaskQueue);
     bareHttp = await startBareHttp(database.url, flowMate.settings.JWT_SECRET);
     temporal = new Client({ connection: await Connection.connect({ address: temporalAddress() }) });
     apiUrl = `${flowMate.api.baseUrl}/api/v1`;
@@ -166,11 +166,12 @@ describe('FlowMate against bare Temporal and a bare HTTP stack', () => {
 
   it(`list endpoints with ${STORED_RUNS} runs stored`, async () => {
     await seedRuns(database.url, agentId, STORED_RUNS);
-    for (const path of ['/runs', `/runs?agentId=${agentId}`, '/runs?status=failed', '/agents']) {
-      const listed = await withUsage(`GET ${path} at 50 rps`, () =>
+    for (const route of ['/runs', '/runs?agentId=:id', '/runs?status=failed', '/agents']) {
+      const path = route.replace(':id', agentId);
+      const listed = await withUsage(`GET ${route} at 50 rps`, () =>
         loadEndpoint({ url: `${apiUrl}${path}`, method: 'GET', token: bearer.slice(7), expectStatus: 200 }, { mode: 'rate', perSecond: 50, duration: ENDPOINT_DURATION }),
       );
-      report.rows.push({ measure: `GET ${path} p99 (ms), 50 rps`, flowMate: listed.p99, target: { below: 50 } });
+      report.rows.push({ measure: `GET ${route} p99 (ms), 50 rps`, flowMate: listed.p99, target: { below: 50 } });
       expect(listed.failedShare).toBe(0);
     }
   });

@@ -15,7 +15,8 @@ export interface BenchReport {
   startedAt: Date;
   commit: string;
   machine: string;
-  tuning: Record<string, string>;
+  /** FlowMate API settings changed for this run (`BENCH_API_*`). */
+  apiOverrides: Record<string, string>;
   rows: ReportRow[];
   /** Per phase, per process. */
   usage: Record<string, Record<string, PhaseUsage>>;
@@ -35,11 +36,11 @@ export async function writeReport(report: BenchReport): Promise<string> {
 }
 
 export function formatReport(report: BenchReport): string {
-  const tuning = Object.entries(report.tuning).map(([name, value]) => `${name}=${value}`);
+  const overrides = Object.entries(report.apiOverrides).map(([name, value]) => `${name}=${value}`);
   return [
     `# Benchmark ${report.startedAt.toISOString()} at ${report.commit}`,
     '',
-    `Machine: ${report.machine}. Worker settings (both workers): ${tuning.length ? tuning.join(', ') : 'SDK defaults'}.`,
+    `Machine: ${report.machine}. Both workers with the SDK's default settings. FlowMate API settings changed for this run: ${overrides.length ? overrides.join(', ') : 'none'}.`,
     'Command: `npm run bench` (see performance/README.md).',
     '',
     '| measure | FlowMate | bare | FlowMate / bare | target | met |',

@@ -82,7 +82,7 @@ describe('k6 smoke test (e2e)', () => {
   }
 
   it('signs in, walks every endpoint of the journey and sees runs succeed, within every threshold', async () => {
-    const { code, output, summary } = await runSmoke({ EMAIL });
+    const { code, output, summary } = await runSmoke({ EMAIL, DURATION: '8s' });
 
     expect({ code, output }).toEqual({ code: 0, output: expect.any(String) });
     expect(summary.metrics.http_req_failed.values.rate).toBe(0);
