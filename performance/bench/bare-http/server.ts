@@ -2,6 +2,7 @@ import Fastify from 'fastify';
 import jwt, { type JwtHeader } from 'jsonwebtoken';
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Pool } from 'pg';
+import { requiredEnv, runProcess } from '../bare-process';
 
 /**
  * The bare HTTP baseline: Fastify and `pg` answering `GET /agents/:id` from FlowMate's own `agents`
@@ -13,7 +14,7 @@ const AGENT_BY_OWNER = `SELECT id, name, definition, version, created_at, update
   FROM agents WHERE id = $1 AND user_id = $2`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const keys: Record<string, KeyObject> = { primary: createSecretKey(Buffer.from(required('JWT_SECRET'))) };
+const keys: Record<string, KeyObject> = { primary: createSecretKey(Buffer.from(requiredEnv('JWT_SECRET'))) };
 const verifyOptions = { algorithms: ['HS256' as const], issuer: process.env.JWT_ISSUER ?? 'flowmate', audience: process.env.JWT_AUDIENCE ?? 'flowmate-api' };
 
 function subjectOf(authorization: string | undefined): Promise<string | undefined> {
@@ -27,7 +28,7 @@ function subjectOf(authorization: string | undefined): Promise<string | undefine
 }
 
 async function main(): Promise<void> {
-  const pool = new Pool({ connectionString: required('DATABASE_URL') });
+  const pool = new Pool({ connectionString: requiredEnv('DATABASE_URL') });
   const app = Fastify();
   app.get<{ Params: { id: string } }>('/agents/:id', async (request, reply) => {
     const userId = await subjectOf(request.headers.authorization);
@@ -37,17 +38,8 @@ async function main(): Promise<void> {
     return rows[0] ?? reply.code(404).send({ message: 'Not found' });
   });
   process.once('SIGTERM', () => void app.close().then(() => pool.end()));
-  const address = await app.listen({ host: '127.0.0.1', port: Number(required('PORT')) });
+  const address = await app.listen({ host: '127.0.0.1', port: Number(requiredEnv('PORT')) });
   process.stdout.write(`listening ${address}\n`);
 }
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+runProcess(main);

@@ -3,7 +3,10 @@ import { fail } from 'k6';
 import { ROUTES, send } from './api.js';
 import { createBenchmarkAgent } from './benchmark-agent.js';
 import { awaitRunEnd, startRun } from './runs.js';
+import { constantArrivalRate } from './scenarios.js';
 import { bearerToken } from './session.js';
+import { SUMMARY_TREND_STATS } from './summary.js';
+import { routeThresholds } from './thresholds.js';
 
 /** What one arrival asks, by share of arrivals: mostly one agent read, some lists and run reads, a few run starts. */
 const MIX = [
@@ -35,3 +38,15 @@ export function sendMixedRequest(data) {
   send(picked.route, { token: data.token, ...picked.request(data) });
 }
 
+
+/** The options of a script that sends the mix at a steady `rate` for `duration`, under 1 % failed. */
+export function steadyMixOptions({ rate, duration }) {
+  return {
+    scenarios: { mix: constantArrivalRate({ rate, duration }) },
+    thresholds: {
+      http_req_failed: ['rate<0.01'],
+      ...routeThresholds(MIXED_ROUTES),
+    },
+    summaryTrendStats: SUMMARY_TREND_STATS,
+  };
+}
