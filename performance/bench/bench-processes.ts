@@ -19,13 +19,12 @@ export interface FlowMateProcesses {
   worker: Omit<WorkerProcess, 'telemetryUrl'>;
   /** What the API was started with: the bare HTTP server verifies the same tokens. */
   settings: Record<string, string>;
-  taskQueue: string;
 }
 
 /**
- * FlowMate's built API and worker as they would run in production, but for what a benchmark must
- * change: rate limits stay on with a per-address limit no load here reaches, and logs at `warn` (the
- * bare baselines log nothing). `overrides` change the API's settings for a lever under test. Both workers,
+ * FlowMate's built API and worker with production's features on (rate limits, payload encryption), but
+ * for what a benchmark must change: a per-address limit no load here reaches, logs at `warn` (the bare
+ * baselines log nothing), and `NODE_ENV=test`, whose sign-in hands the token back instead of mailing it. `overrides` change the API's settings for a lever under test. Both workers,
  * FlowMate's and the bare one, keep the SDK's defaults.
  */
 export async function startFlowMate(databaseUrl: string, temporalAddress: string, overrides: Record<string, string>): Promise<FlowMateProcesses> {
@@ -41,7 +40,7 @@ export async function startFlowMate(databaseUrl: string, temporalAddress: string
   const api = await startApiProcess(settings);
   const worker = spawnWorkerProcess(loadConfig('api', settings), { LOG_LEVEL: 'warn' });
   await untilPolled(temporalAddress, settings.TEMPORAL_TASK_QUEUE);
-  return { api, worker, settings, taskQueue: settings.TEMPORAL_TASK_QUEUE };
+  return { api, worker, settings };
 }
 
 export async function startBareWorker(temporalAddress: string, taskQueue: string): Promise<BenchProcess> {
