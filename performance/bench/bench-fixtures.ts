@@ -1,14 +1,4 @@
-import { Client } from 'pg';
-
-export async function withDatabase<T>(url: string, work: (db: Client) => Promise<T>): Promise<T> {
-  const db = new Client({ connectionString: url });
-  await db.connect();
-  try {
-    return await work(db);
-  } finally {
-    await db.end();
-  }
-}
+import { withDatabase } from '../../test/support/database';
 
 /** `count` finished runs of the agent's owner, one a second back in time, one in fifty failed. */
 export async function seedRuns(databaseUrl: string, agentId: string, count: number): Promise<void> {

@@ -2,11 +2,11 @@ import { Client, Connection } from '@temporalio/client';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database';
+import { createTestDatabase, makeUnlimited, withDatabase, type TestDatabase } from '../../test/support/database';
 import { pollUntil } from '../../test/support/poll';
 import { temporalAddress } from '../../test/support/temporal';
 import BENCHMARK_AGENT from '../benchmark-agent.json';
-import { seedRuns, withDatabase } from './bench-fixtures';
+import { seedRuns } from './bench-fixtures';
 import { startBareHttp, startBareWorker, startFlowMate, type BenchProcess, type FlowMateProcesses } from './bench-processes';
 import { loadEndpoint, type EndpointRequest, type EndpointResult, type LoadShape } from './endpoint-load';
 import { summarize } from './latency-stats';
@@ -58,6 +58,14 @@ describe('FlowMate against bare Temporal and a bare HTTP stack', () => {
     apiUrl = `${flowMate.api.baseUrl}/api/v1`;
     bearer = `Bearer ${await signInUnlimited(apiUrl, database.url, 'bench@flowmate.test')}`;
     agentId = await createAgent(apiUrl, bearer);
+    const temporalServer = findProcess((commandLine) => commandLine.includes('start-dev') && commandLine.includes(`--port ${temporalAddress().split(':')[1]}`));
+    measured = {
+      'FlowMate API': flowMate.api.process.pid as number,
+      'FlowMate worker': flowMate.worker.process.pid as number,
+      'bare worker': bareWorker.pid,
+      'bare HTTP': bareHttp.pid,
+      ...(temporalServer ? { 'Temporal dev server': temporalServer } : {}),
+    };
   });
 
   afterAll(async () => {
@@ -67,16 +75,8 @@ describe('FlowMate against bare Temporal and a bare HTTP stack', () => {
     await database?.drop();
   });
 
-  const usageOf = (): UsageSampler => {
-    const temporalServer = findProcess((commandLine) => commandLine.includes('start-dev') && commandLine.includes(`--port ${temporalAddress().split(':')[1]}`));
-    return new UsageSampler({
-      'FlowMate API': flowMate.api.process.pid as number,
-      'FlowMate worker': flowMate.worker.process.pid as number,
-      'bare worker': bareWorker.pid,
-      'bare HTTP': bareHttp.pid,
-      ...(temporalServer ? { 'Temporal dev server': temporalServer } : {}),
-    });
-  };
+  /** Every process a phase is measured on, by name; the dev server only when it runs on this machine. */
+  let measured: Record<string, number>;
 
   async function measureRuns(label: string, drive: (run: RunOnce) => Promise<RunSample>): Promise<{ bare: RunSample; flowMate: RunSample }> {
     const bare = await withUsage(`${label}, bare Temporal`, () => drive(bareTemporalRun(temporal, bareTaskQueue)));
@@ -88,7 +88,7 @@ describe('FlowMate against bare Temporal and a bare HTTP stack', () => {
   }
 
   async function withUsage<T>(phase: string, work: () => Promise<T>): Promise<T> {
-    const sampler = usageOf();
+    const sampler = new UsageSampler(measured);
     sampler.start();
     try {
       return await work();
@@ -178,11 +178,14 @@ describe('FlowMate against bare Temporal and a bare HTTP stack', () => {
 });
 
 async function signInUnlimited(apiUrl: string, databaseUrl: string, email: string): Promise<string> {
-  const post = (path: string, body: object): Promise<Response> =>
-    fetch(`${apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = async (path: string, body: object): Promise<Response> => {
+    const response = await fetch(`${apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${await response.text()}`);
+    return response;
+  };
   const { magicLinkToken } = (await (await post('/auth', { email })).json()) as { magicLinkToken: string };
   const { accessToken } = (await (await post('/auth/verify', { token: magicLinkToken })).json()) as { accessToken: string };
-  await withDatabase(databaseUrl, (db) => db.query(`UPDATE users SET tier = 'unlimited' WHERE email = $1`, [email]));
+  await makeUnlimited(databaseUrl, email);
   return accessToken;
 }
 

@@ -1,8 +1,6 @@
 import { numberFromEnv } from './lib/config.js';
 import { rampingArrivalRate } from './lib/scenarios.js';
-import { SUMMARY_TREND_STATS } from './lib/summary.js';
-import { routeThresholds } from './lib/thresholds.js';
-import { MIXED_ROUTES, prepareMixedTraffic, sendMixedRequest } from './lib/traffic-mix.js';
+import { mixOptions, prepareMixedTraffic, sendMixedRequest } from './lib/traffic-mix.js';
 
 export { handleSummary } from './lib/summary.js';
 
@@ -10,25 +8,19 @@ const RATE = numberFromEnv('RATE', 50);
 const STEP = __ENV.STEP_DURATION || '2m';
 
 /** The request mix held at 1, 2, 3 and 4 times RATE in turn, then let down: does the API bend without breaking? */
-export const options = {
-  scenarios: {
-    mix: rampingArrivalRate({
-      startRate: 0,
-      stages: [
-        ...[1, 2, 3, 4].flatMap((times) => [
-          { target: RATE * times, duration: '30s' },
-          { target: RATE * times, duration: STEP },
-        ]),
-        { target: 0, duration: '1m' },
-      ],
-    }),
-  },
-  thresholds: {
-    http_req_failed: ['rate<0.01'],
-    ...routeThresholds(MIXED_ROUTES, { slack: 4 }),
-  },
-  summaryTrendStats: SUMMARY_TREND_STATS,
-};
+export const options = mixOptions(
+  rampingArrivalRate({
+    startRate: 0,
+    stages: [
+      ...[1, 2, 3, 4].flatMap((times) => [
+        { target: RATE * times, duration: '30s' },
+        { target: RATE * times, duration: STEP },
+      ]),
+      { target: 0, duration: '1m' },
+    ],
+  }),
+  { slack: 4 },
+);
 
 export const setup = prepareMixedTraffic;
 export default sendMixedRequest;

@@ -4,10 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { resolveK6 } from '../../scripts/dev-stack/k6-binary';
 import { apiProcessSettings, startApiProcess, type ApiProcess } from '../support/api-process';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, makeUnlimited, type TestDatabase } from '../support/database';
 import { temporalAddress } from '../support/temporal';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
@@ -57,17 +56,11 @@ describe('k6 smoke test (e2e)', () => {
     if (workDir) await rm(workDir, { recursive: true, force: true });
   });
 
-  /** The account exists once it has asked for a sign-in link; only Postgres sets a tier. */
+  /** The account exists once it has asked for a sign-in link. */
   async function makeUnlimitedUser(email: string): Promise<void> {
     const requested = await fetch(`${api.baseUrl}/api/v1/auth`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email }) });
     expect(requested.status).toBe(202);
-    const db = new Client({ connectionString: database.url });
-    await db.connect();
-    try {
-      await db.query(`UPDATE users SET tier = 'unlimited' WHERE email = $1`, [email]);
-    } finally {
-      await db.end();
-    }
+    await makeUnlimited(database.url, email);
   }
 
   async function runSmoke(env: Record<string, string>): Promise<K6Outcome> {

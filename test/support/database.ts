@@ -22,13 +22,23 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 async function withAdmin(work: (admin: Client) => Promise<unknown>): Promise<void> {
-  const admin = new Client({ connectionString: adminDatabaseUrl() });
-  await admin.connect();
+  await withDatabase(adminDatabaseUrl(), work);
+}
+
+/** One connection to `url` for `work`, closed whatever happens: for tests and benchmarks that run the built processes. */
+export async function withDatabase<T>(url: string, work: (db: Client) => Promise<T>): Promise<T> {
+  const db = new Client({ connectionString: url });
+  await db.connect();
   try {
-    await work(admin);
+    return await work(db);
   } finally {
-    await admin.end();
+    await db.end();
   }
+}
+
+/** A user no per-user limit or run quota applies to, for load tests; only Postgres sets a tier. */
+export async function makeUnlimited(databaseUrl: string, email: string): Promise<void> {
+  await withDatabase(databaseUrl, (db) => db.query(`UPDATE users SET tier = 'unlimited' WHERE email = $1`, [email]));
 }
 
 export interface MigratedDatabase {

@@ -3,7 +3,6 @@ import { fail } from 'k6';
 import { ROUTES, send } from './api.js';
 import { createBenchmarkAgent } from './benchmark-agent.js';
 import { awaitRunEnd, startRun } from './runs.js';
-import { constantArrivalRate } from './scenarios.js';
 import { bearerToken } from './session.js';
 import { SUMMARY_TREND_STATS } from './summary.js';
 import { routeThresholds } from './thresholds.js';
@@ -39,13 +38,16 @@ export function sendMixedRequest(data) {
 }
 
 
-/** The options of a script that sends the mix at a steady `rate` for `duration`, under 1 % failed. */
-export function steadyMixOptions({ rate, duration }) {
+/**
+ * The options of a script that sends the mix as `scenario` arrives: `failed` bounds `http_req_failed`,
+ * and every route is held to its latency budget times `slack`.
+ */
+export function mixOptions(scenario, { failed = 'rate<0.01', slack = 1 } = {}) {
   return {
-    scenarios: { mix: constantArrivalRate({ rate, duration }) },
+    scenarios: { mix: scenario },
     thresholds: {
-      http_req_failed: ['rate<0.01'],
-      ...routeThresholds(MIXED_ROUTES),
+      http_req_failed: [failed],
+      ...routeThresholds(MIXED_ROUTES, { slack }),
     },
     summaryTrendStats: SUMMARY_TREND_STATS,
   };
